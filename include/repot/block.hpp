@@ -1,0 +1,26 @@
+#pragma once
+// One window of the analysis grid: each layer as Eigen arrays in row-major pixel order, NaN where a
+// layer has no value, plus the zone of every pixel. Optional layers are empty arrays when not given.
+#include <Eigen/Core>
+
+namespace repot {
+
+struct Block {
+    int width = 0, height = 0;
+    double pixel_area = 0;   // m²
+    double latitude_deg = 0; // of the block centre, for the extraterrestrial irradiation
+    Eigen::ArrayXi zone;     // 0 outside every zone, k > 0: zone k - 1
+    Eigen::ArrayXd roof;     // m² of roof in the pixel
+    Eigen::ArrayXXd ghi;     // n × 12, kWh/m² per month
+    Eigen::ArrayXd slope, aspect, shade;  // roof slope (deg), aspect (deg from north), shade (0..1)
+    Eigen::ArrayXXd temperature;          // n × 1 or n × 12, °C
+    Eigen::ArrayXi landuse;               // index into the land-use class table, -1 missing
+    Eigen::ArrayXd terrain_slope;         // deg
+    Eigen::ArrayXd inclusion;             // product of 0..1 inclusion layers
+    Eigen::ArrayXd population;            // persons in the pixel
+    Eigen::ArrayXd heat_demand;           // GJ/yr in the pixel
+
+    Eigen::Index size() const { return Eigen::Index(width) * height; }
+};
+
+}  // namespace repot

@@ -1,0 +1,35 @@
+#pragma once
+// The analysis grid: one projected grid per run, and the windows (blocks) it is processed in.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace repot {
+
+struct GridSpec {
+    std::array<double, 6> geotransform{};  // GDAL order: x0, dx, rx, y0, ry, dy
+    int width = 0;
+    int height = 0;
+    std::string crs_wkt;
+
+    double pixel_area() const;  // |a*e - b*d| in CRS units squared (m²)
+    int64_t pixel_count() const { return int64_t(width) * height; }
+    // Map coordinates of the centre of pixel (col, row).
+    double centre_x(double col, double row) const;
+    double centre_y(double col, double row) const;
+    std::array<double, 4> bounds() const;  // xmin, ymin, xmax, ymax
+};
+
+struct Window {
+    int x0 = 0, y0 = 0, width = 0, height = 0;
+    int64_t size() const { return int64_t(width) * height; }
+};
+
+// Windows of block_w × block_h covering the grid in row-major order (the merge order).
+std::vector<Window> plan_blocks(const GridSpec& grid, int block_w, int block_h);
+
+// Geotransform of a window of the grid.
+std::array<double, 6> window_geotransform(const GridSpec& grid, const Window& w);
+
+}  // namespace repot

@@ -1,0 +1,37 @@
+#pragma once
+// The per-zone sums a run accumulates. Kernels fill one column per quantity for a span of pixels;
+// accumulate.hpp adds them per zone. Every quantity is a plain sum, so partial sums merge by addition.
+namespace repot {
+
+enum Q : int {
+    // coverage: pixel counts
+    q_pixels,
+    q_roof_valid_px,
+    q_ghi_valid_px,
+    q_roof_pv_px,        // pixels where every roof-PV layer has a value
+    q_landuse_valid_px,
+    q_land_pv_px,        // pixels where every land-PV layer has a value
+    q_temperature_valid_px,
+    q_population_valid_px,
+    // areas
+    q_roof_area_m2,
+    q_eligible_roof_m2,
+    q_land_area_m2,      // area of land pixels (class not excluded)
+    // solar PV on roofs (energy in kWh, divided to MWh at the end)
+    q_roof_theoretical_kwh,
+    q_roof_capacity_kw,
+    q_roof_technical_kwh,
+    q_roof_usable_kwh,
+    // solar PV on land
+    q_land_theoretical_kwh,
+    q_land_capacity_kw,
+    q_land_technical_kwh,
+    q_land_usable_kwh,
+    // climate and people
+    q_temperature_sum_c,
+    q_ghi_sum_kwh_m2,    // Σ annual GHI over pixels with GHI, for the zone's mean
+    q_population,
+    q_count
+};
+
+}  // namespace repot

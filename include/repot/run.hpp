@@ -1,0 +1,45 @@
+#pragma once
+// The one library entry point: RunOptions in, outputs written, RunSummary out.
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace repot {
+
+struct RunOptions {
+    // zones
+    std::string zones, zones_layer, zone_id_field, zone_name_field;
+    // rasters
+    std::string roof, roof_slope, roof_aspect, roof_shade, ghi, temperature, landuse, landuse_classes,
+        terrain_slope, population, heat_demand;
+    std::vector<std::string> inclusion;
+    // tables
+    std::string waste_plants, waste_members;
+    // run plumbing
+    std::string grid;          // raster path or EPSG:CODE:RES:XMIN,YMIN,XMAX,YMAX; default: the roof grid
+    std::string scenario;      // TOML file
+    int threads = 0;           // 0: all cores
+    int block_size = 512;      // pixels per block side
+    bool checksums = true;     // SHA-256 of every input in run.json
+    std::string out;           // output folder
+    std::vector<std::string> command_line;  // recorded in run.json
+};
+
+struct RunSummary {
+    int zones = 0, zones_in_grid = 0;
+    long long pixels = 0, pixels_outside = 0, blocks = 0, blocks_processed = 0;
+    std::vector<std::string> warnings;
+    std::vector<std::string> outputs;  // files written
+    std::string table;                 // a short human-readable table of the results
+};
+
+// Progress in 0..1, called from worker threads under a lock.
+using ProgressFn = std::function<void(double)>;
+
+RunSummary run(const RunOptions& options, const ProgressFn& progress = {});
+
+// What `repot info` prints: the grid, every input and what will be computed; throws on the same
+// problems as run() would, before any computation.
+std::string describe_inputs(const RunOptions& options);
+
+}  // namespace repot

@@ -1,0 +1,61 @@
+#include <cpl_progress.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <memory>
+#include <mutex>
+
+#include "commands.hpp"
+#include "input_flags.hpp"
+#include "repot/run.hpp"
+
+namespace repot::cli {
+
+namespace {
+
+// GDAL's "0...10...20...100 - done." bar on a terminal; JSON lines for pipelines; nothing with -q.
+ProgressFn make_progress(bool quiet, bool json) {
+    if (quiet) return {};
+    if (json)
+        return [last = -1](double f) mutable {
+            int pct = int(f * 100);
+            if (pct == last) return;
+            last = pct;
+            std::fprintf(stderr, "{\"progress\": %.2f}\n", f);
+        };
+    if (!isatty(fileno(stderr))) return {};
+    return [](double f) { GDALTermProgress(f, nullptr, nullptr); };
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& root, Action& action) {
+    auto o = std::make_shared<RunOptions>();
+    auto quiet = std::make_shared<bool>(false);
+    auto json = std::make_shared<bool>(false);
+    CLI::App* cmd = root.add_subcommand("run", "Survey the potential of every zone and write CSV reports and run.json");
+    add_input_flags(cmd, *o);
+    cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--block-size", o->block_size, "Pixels per block side (memory per thread ~ 40 MB at 512)")
+        ->check(CLI::Range(16, 4096));
+    cmd->add_flag("--no-checksum", [o](int64_t) { o->checksums = false; }, "Skip the SHA-256 of inputs in run.json");
+    cmd->add_option("--out", o->out, "Output folder (created if missing)")->required();
+    cmd->add_flag("-q,--quiet", *quiet, "No progress or summary on the terminal");
+    cmd->add_flag("--progress-json", *json, "Progress as JSON lines on stderr");
+    action = nullptr;
+    cmd->callback([&action, o, quiet, json, &root] {
+        action = [o, quiet, json, &root] {
+            (void)root;
+            RunSummary s = run(*o, make_progress(*quiet, *json));
+            if (!*quiet) {
+                std::fputs(s.table.c_str(), stdout);
+                std::printf("%d zones (%d on the grid), %lld pixels (%lld outside every zone), %lld of %lld blocks read\n",
+                            s.zones, s.zones_in_grid, s.pixels, s.pixels_outside, s.blocks_processed, s.blocks);
+                for (const auto& f : s.outputs) std::printf("wrote %s\n", f.c_str());
+            }
+            return 0;
+        };
+    });
+}
+
+}  // namespace repot::cli

@@ -1,0 +1,17 @@
+#pragma once
+// Each subcommand lives in its own file and registers itself on the root app.
+// The returned action runs after parsing succeeded; it returns the exit code.
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace repot::cli {
+
+using Action = std::function<int()>;
+
+// Each add_* creates the subcommand, binds its flags and sets `action` to run it when chosen.
+void add_run_command(CLI::App& root, Action& action);
+void add_info_command(CLI::App& root, Action& action);
+void add_params_command(CLI::App& root, Action& action);
+void add_prepare_command(CLI::App& root, Action& action);
+
+}  // namespace repot::cli

@@ -1,0 +1,41 @@
+// repot: renewable-energy potential per municipality. This file only parses the command line,
+// dispatches to one subcommand and maps errors to exit codes (0 ok, 1 data, 2 usage).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <gdal.h>
+#include <cstdio>
+
+#include "commands.hpp"
+#include "repot/error.hpp"
+#include "repot/version.hpp"
+
+int main(int argc, char** argv) {
+    GDALAllRegister();
+    CLI::App app{"repot: theoretical, technical and usable renewable-energy potential per municipality"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", [] { return repot::version_text(); });
+
+    repot::cli::Action action;
+    repot::cli::add_run_command(app, action);
+    repot::cli::add_info_command(app, action);
+    repot::cli::add_params_command(app, action);
+    repot::cli::add_prepare_command(app, action);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return static_cast<int>(repot::ExitCode::usage);
+    }
+    try {
+        return action();
+    } catch (const repot::UsageError& e) {
+        std::fprintf(stderr, "repot: error: %s\n", e.what());
+        return static_cast<int>(repot::ExitCode::usage);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "repot: error: %s\n", e.what());
+        return static_cast<int>(repot::ExitCode::data);
+    }
+}

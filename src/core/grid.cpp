@@ -1,0 +1,52 @@
+#include "repot/grid.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace repot {
+
+double GridSpec::pixel_area() const {
+    const auto& g = geotransform;
+    return std::abs(g[1] * g[5] - g[2] * g[4]);
+}
+
+double GridSpec::centre_x(double col, double row) const {
+    const auto& g = geotransform;
+    return g[0] + (col + 0.5) * g[1] + (row + 0.5) * g[2];
+}
+
+double GridSpec::centre_y(double col, double row) const {
+    const auto& g = geotransform;
+    return g[3] + (col + 0.5) * g[4] + (row + 0.5) * g[5];
+}
+
+std::array<double, 4> GridSpec::bounds() const {
+    const auto& g = geotransform;
+    double xs[4], ys[4];
+    int k = 0;
+    for (int c : {0, width})
+        for (int r : {0, height}) {
+            xs[k] = g[0] + c * g[1] + r * g[2];
+            ys[k] = g[3] + c * g[4] + r * g[5];
+            ++k;
+        }
+    return {*std::min_element(xs, xs + 4), *std::min_element(ys, ys + 4),
+            *std::max_element(xs, xs + 4), *std::max_element(ys, ys + 4)};
+}
+
+std::vector<Window> plan_blocks(const GridSpec& grid, int block_w, int block_h) {
+    std::vector<Window> out;
+    for (int y = 0; y < grid.height; y += block_h)
+        for (int x = 0; x < grid.width; x += block_w)
+            out.push_back({x, y, std::min(block_w, grid.width - x), std::min(block_h, grid.height - y)});
+    return out;
+}
+
+std::array<double, 6> window_geotransform(const GridSpec& grid, const Window& w) {
+    auto g = grid.geotransform;
+    g[0] += w.x0 * g[1] + w.y0 * g[2];
+    g[3] += w.x0 * g[4] + w.y0 * g[5];
+    return g;
+}
+
+}  // namespace repot

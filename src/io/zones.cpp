@@ -1,0 +1,146 @@
+#include "zones.hpp"
+
+#include <cpl_error.h>
+#include <fmt/format.h>
+#include <gdal_alg.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "repot/error.hpp"
+
+namespace repot {
+
+namespace {
+
+bool all_integers(const std::vector<Zone>& zs) {
+    return std::all_of(zs.begin(), zs.end(), [](const Zone& z) {
+        return !z.id.empty() && z.id.size() < 18 && std::all_of(z.id.begin(), z.id.end(), ::isdigit);
+    });
+}
+
+}  // namespace
+
+ZoneSet ZoneSet::load(const ZoneSource& src, const GridSpec& grid) {
+    CPLErrorReset();
+    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(src.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    if (!ds) {
+        std::string why = CPLGetLastErrorMsg();
+        throw DataError(fmt::format("{}: cannot open zones{}{}", src.path, why.empty() ? "" : ": ", why));
+    }
+    OGRLayer* layer = src.layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(src.layer.c_str());
+    if (!layer)
+        throw DataError(fmt::format("{}: no layer '{}' in the zones file", src.path, src.layer.empty() ? "#0" : src.layer));
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    auto field_index = [&](const std::string& name, const char* flag) {
+        int i = defn->GetFieldIndex(name.c_str());
+        if (i < 0) {
+            std::string fields;
+            for (int k = 0; k < defn->GetFieldCount(); ++k) fields += fmt::format("{}{}", k ? "," : "", defn->GetFieldDefn(k)->GetNameRef());
+            throw DataError(fmt::format("{}: zones layer has no field '{}' ({}); fields: {}", src.path, name, flag, fields));
+        }
+        return i;
+    };
+    int id_i = field_index(src.id_field, "--zone-id-field");
+    int name_i = src.name_field.empty() ? -1 : field_index(src.name_field, "--zone-name-field");
+
+    const OGRSpatialReference* srs = layer->GetSpatialRef();
+    if (!srs || srs->IsEmpty()) throw DataError(fmt::format("{}: zones layer has no CRS", src.path));
+    OGRSpatialReference from(*srs), to;
+    from.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    to.importFromWkt(grid.crs_wkt.c_str());
+    to.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&from, &to));
+    if (!ct) throw DataError(fmt::format("{}: cannot transform zones to the grid CRS", src.path));
+
+    ZoneSet set;
+    set.grid_wkt_ = grid.crs_wkt;
+    char* wkt = nullptr;
+    from.exportToWkt(&wkt);
+    set.source_wkt_ = wkt ? wkt : "";
+    CPLFree(wkt);
+    std::set<std::string> seen;
+    layer->ResetReading();
+    auto gb = grid.bounds();
+    for (auto& f : *layer) {
+        Zone z;
+        z.id = f->IsFieldSetAndNotNull(id_i) ? f->GetFieldAsString(id_i) : "";
+        if (z.id.empty())
+            throw DataError(fmt::format("{}: feature {} has an empty zone id ({})", src.path, f->GetFID(), src.id_field));
+        if (!seen.insert(z.id).second)
+            throw DataError(fmt::format("{}: duplicate zone id '{}' in field {}", src.path, z.id, src.id_field));
+        z.name = name_i >= 0 && f->IsFieldSetAndNotNull(name_i) ? f->GetFieldAsString(name_i) : "";
+        OGRGeometry* g = f->GetGeometryRef();
+        if (g) {
+            z.geometry.reset(g->clone());
+            if (z.geometry->transform(ct.get()) != OGRERR_NONE)
+                throw DataError(fmt::format("{}: zone '{}' cannot be reprojected to the grid CRS", src.path, z.id));
+            z.geometry->getEnvelope(&z.envelope);
+            z.touches_grid = z.envelope.MinX < gb[2] && z.envelope.MaxX > gb[0] && z.envelope.MinY < gb[3] &&
+                             z.envelope.MaxY > gb[1];
+        }
+        set.zones_.push_back(std::move(z));
+    }
+    if (set.zones_.empty()) throw DataError(fmt::format("{}: the zones layer has no features", src.path));
+    if (std::none_of(set.zones_.begin(), set.zones_.end(), [](const Zone& z) { return z.touches_grid; }))
+        throw DataError(fmt::format("{}: no zone overlaps the analysis grid", src.path));
+    // Sort by id: numerically when every id is a whole number (municipality codes), else as text.
+    bool numeric = all_integers(set.zones_);
+    std::sort(set.zones_.begin(), set.zones_.end(), [numeric](const Zone& a, const Zone& b) {
+        if (numeric && a.id.size() != b.id.size()) return a.id.size() < b.id.size();
+        return a.id < b.id;
+    });
+    return set;
+}
+
+std::optional<std::string> ZoneSet::locate(double x, double y, const std::string& wkt) const {
+    OGRSpatialReference from, to;
+    from.importFromWkt(wkt.c_str());
+    from.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    to.importFromWkt(grid_wkt_.c_str());
+    to.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&from, &to));
+    if (!ct || !ct->Transform(1, &x, &y)) return std::nullopt;
+    OGRPoint p(x, y);
+    for (const auto& z : zones_)
+        if (z.geometry && z.geometry->Contains(&p)) return z.id;
+    return std::nullopt;
+}
+
+ZoneRasterizer::ZoneRasterizer(const ZoneSet& zones) : zones_(zones) {
+    for (const auto& z : zones.zones()) own_.emplace_back(z.geometry ? z.geometry->clone() : nullptr);
+}
+
+bool ZoneRasterizer::rasterize(const GridSpec& grid, const Window& w, Eigen::ArrayXi& out) {
+    auto gt = window_geotransform(grid, w);
+    double x0 = gt[0], x1 = gt[0] + w.width * gt[1], y0 = gt[3] + w.height * gt[5], y1 = gt[3];
+    if (x0 > x1) std::swap(x0, x1);
+    if (y0 > y1) std::swap(y0, y1);
+    std::vector<OGRGeometryH> geoms;
+    std::vector<double> burn;
+    const auto& zs = zones_.zones();
+    for (size_t k = 0; k < zs.size(); ++k) {
+        const auto& e = zs[k].envelope;
+        if (!own_[k] || e.MaxX < x0 || e.MinX > x1 || e.MaxY < y0 || e.MinY > y1) continue;
+        geoms.push_back(OGRGeometry::ToHandle(own_[k].get()));
+        burn.push_back(double(k + 1));
+    }
+    if (geoms.empty()) return false;
+    out.resize(w.size());
+    auto* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    std::unique_ptr<GDALDataset> ds(mem->Create("", w.width, w.height, 1, GDT_Int32, nullptr));
+    ds->SetGeoTransform(gt.data());
+    int band = 1;
+    if (GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, &band, int(geoms.size()), geoms.data(), nullptr,
+                                nullptr, burn.data(), nullptr, nullptr, nullptr) != CE_None)
+        throw DataError(fmt::format("cannot rasterize zones: {}", CPLGetLastErrorMsg()));
+    if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w.width, w.height, out.data(), w.width, w.height, GDT_Int32, 0,
+                                       0) != CE_None)
+        throw DataError(fmt::format("cannot read rasterized zones: {}", CPLGetLastErrorMsg()));
+    return true;
+}
+
+}  // namespace repot

@@ -1,0 +1,56 @@
+#pragma once
+// Municipal zones: read from any OGR layer, reprojected to the grid CRS, sorted by id, and burnt into
+// each block with GDAL's pixel-centre rule.
+#include <Eigen/Core>
+#include <ogr_geometry.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "repot/grid.hpp"
+
+namespace repot {
+
+struct ZoneSource {
+    std::string path, layer, id_field, name_field;
+};
+
+struct Zone {
+    std::string id, name;
+    std::unique_ptr<OGRGeometry> geometry;  // in the grid CRS
+    OGREnvelope envelope;
+    bool touches_grid = false;  // envelope intersects the grid's extent
+};
+
+class ZoneSet {
+public:
+    // Throws DataError for a missing file/layer/field, no CRS, duplicate or empty ids, and when no
+    // zone overlaps the grid.
+    static ZoneSet load(const ZoneSource& src, const GridSpec& grid);
+
+    const std::vector<Zone>& zones() const { return zones_; }
+    const std::string& source_crs_wkt() const { return source_wkt_; }
+    // Zone id whose polygon contains the point (x, y given in the CRS `wkt`); nullopt if none.
+    std::optional<std::string> locate(double x, double y, const std::string& wkt) const;
+    int64_t feature_count() const { return int64_t(zones_.size()); }
+
+private:
+    std::vector<Zone> zones_;
+    std::string grid_wkt_, source_wkt_;
+};
+
+// Burns zone index + 1 (0 = outside every zone) into a window. One per worker.
+class ZoneRasterizer {
+public:
+    explicit ZoneRasterizer(const ZoneSet& zones);
+    // Returns false (and leaves `out` unspecified) when no zone's envelope touches the window.
+    bool rasterize(const GridSpec& grid, const Window& w, Eigen::ArrayXi& out);
+
+private:
+    const ZoneSet& zones_;
+    std::vector<std::unique_ptr<OGRGeometry>> own_;  // this worker's copies
+};
+
+}  // namespace repot

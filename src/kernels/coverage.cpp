@@ -1,0 +1,37 @@
+#include "repot/kernels.hpp"
+
+namespace repot {
+
+// Which layers have a value, per pixel: the denominators of each zone's coverage shares.
+void coverage_kernel(const Block& b, Span s, Columns& out) {
+    auto valid = [](const auto& a) { return (!a.isNaN()).template cast<double>(); };
+    out.col(q_pixels).setOnes();
+    out.col(q_roof_valid_px) = valid(b.roof.segment(s.offset, s.count));
+    out.col(q_roof_area_m2) = b.roof.segment(s.offset, s.count).isNaN().select(0.0, b.roof.segment(s.offset, s.count));
+    Eigen::ArrayXd ghi_annual = b.ghi.middleRows(s.offset, s.count).rowwise().sum();
+    out.col(q_ghi_valid_px) = valid(ghi_annual);
+    out.col(q_ghi_sum_kwh_m2) = ghi_annual.isNaN().select(0.0, ghi_annual);
+    if (b.temperature.size()) {
+        Eigen::ArrayXd t = b.temperature.middleRows(s.offset, s.count).rowwise().mean();
+        out.col(q_temperature_valid_px) = valid(t);
+        out.col(q_temperature_sum_c) = t.isNaN().select(0.0, t);
+    }
+    if (b.landuse.size()) out.col(q_landuse_valid_px) = (b.landuse.segment(s.offset, s.count) >= 0).cast<double>();
+    if (b.population.size()) {
+        auto p = b.population.segment(s.offset, s.count);
+        out.col(q_population_valid_px) = valid(p);
+        out.col(q_population) = p.isNaN().select(0.0, p);
+    }
+}
+
+}  // namespace repot
+
+namespace repot {
+
+Eigen::ArrayXd inclusion_span(const Block& b, Span s) {
+    if (!b.inclusion.size()) return Eigen::ArrayXd::Ones(s.count);
+    auto v = b.inclusion.segment(s.offset, s.count);
+    return v.isNaN().select(1.0, v);
+}
+
+}  // namespace repot

@@ -1,0 +1,39 @@
+// Solar PV on land, method.md §4: land-use class fractions of the open ground (pixel minus roofs).
+#include "repot/kernels.hpp"
+
+namespace repot {
+
+void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const LandUseTable& classes,
+                       const SkyContext& sky, Columns& out) {
+    const Eigen::Index n = s.count;
+    const auto& cls = classes.classes();
+    Eigen::ArrayXi c = b.landuse.segment(s.offset, n);
+    Eigen::ArrayXXd H = b.ghi.middleRows(s.offset, n);
+    Eigen::ArrayXd H_year = H.rowwise().sum();
+    // Class lookups (a gather, not a branch): -1 (no class) reads as excluded.
+    Eigen::ArrayXd pv_fraction = c.unaryExpr([&](int k) { return k < 0 ? 0.0 : cls[size_t(k)].pv_fraction; });
+    Eigen::ArrayXd excluded = c.unaryExpr([&](int k) { return k < 0 || cls[size_t(k)].excluded ? 1.0 : 0.0; });
+    Eigen::ArrayXd terrain = b.terrain_slope.size() ? Eigen::ArrayXd(b.terrain_slope.segment(s.offset, n))
+                                                    : Eigen::ArrayXd::Zero(n);
+
+    auto valid = (c >= 0) && !H_year.isNaN() && !terrain.isNaN();
+    out.col(q_land_pv_px) = valid.cast<double>();
+    auto land = valid && (excluded == 0);
+    out.col(q_land_area_m2) = land.select(Eigen::ArrayXd::Constant(n, b.pixel_area), 0.0);
+    out.col(q_land_theoretical_kwh) = land.select(H_year * b.pixel_area, 0.0);
+
+    // Open ground: the pixel less its roofs (no roof data: the class fractions alone describe it).
+    Eigen::ArrayXd R = b.roof.segment(s.offset, n);
+    Eigen::ArrayXd open = (b.pixel_area - R.isNaN().select(0.0, R)).max(0.0);
+    Eigen::ArrayXd capacity = land.select(open * pv_fraction * p.density_kw_m2, 0.0);
+    out.col(q_land_capacity_kw) = capacity;
+    Eigen::ArrayXd H_plane = solar::inplane_fixed_plane(valid.replicate(1, 12).select(H, 0.0), sky.sky, *sky.table,
+                                                        p.panel_tilt_deg, p.panel_aspect_deg);
+    Eigen::ArrayXd technical = capacity * H_plane * p.design_factor;
+    out.col(q_land_technical_kwh) = technical;
+    Eigen::ArrayXd inclusion = inclusion_span(b, s);
+    Eigen::ArrayXd flat_enough = (terrain < p.max_terrain_slope_deg).cast<double>();
+    out.col(q_land_usable_kwh) = technical * inclusion * flat_enough;
+}
+
+}  // namespace repot

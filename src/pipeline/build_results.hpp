@@ -1,0 +1,15 @@
+#pragma once
+#include "inputs.hpp"
+#include "repot/accumulate.hpp"
+#include "repot/results.hpp"
+
+namespace repot {
+
+// Turns the per-zone sums into the result table: units, empty cells where a source's inputs are
+// missing, coverage shares and notes. Checks usable <= technical <= theoretical (throws if not).
+ResultsTable build_results(const Inputs& in, const ZoneSums& sums);
+
+// The method.md §1 invariant on one row; returns a description of the violation or "".
+std::string check_tiers(const ResultsTable& t, size_t row);
+
+}  // namespace repot

@@ -1,0 +1,204 @@
+#include "engine.hpp"
+
+#include <fmt/format.h>
+#include <ogr_spatialref.h>
+
+#include <atomic>
+#include <cmath>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "repot/error.hpp"
+#include "repot/kernels.hpp"
+
+namespace repot {
+
+namespace {
+
+// Latitude of grid points, for the extraterrestrial irradiation of each block.
+class LatitudeOf {
+public:
+    explicit LatitudeOf(const GridSpec& g) {
+        OGRSpatialReference proj;
+        proj.importFromWkt(g.crs_wkt.c_str());
+        proj.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        std::unique_ptr<OGRSpatialReference> geo(proj.CloneGeogCS());
+        geo->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        ct_.reset(OGRCreateCoordinateTransformation(&proj, geo.get()));
+        if (!ct_) throw DataError("cannot find the latitude of the grid (no transformation to its geographic CRS)");
+    }
+    double operator()(double x, double y) const {
+        if (!ct_->Transform(1, &x, &y)) throw DataError("cannot find the latitude of a grid block");
+        return y;
+    }
+
+private:
+    std::unique_ptr<OGRCoordinateTransformation> ct_;
+};
+
+// Pixels per kernel pass: the per-pixel columns stay in cache-friendly few MB.
+constexpr Eigen::Index kSpan = 8192;
+
+// One worker's readers and scratch arrays (GDAL datasets are not thread-safe: one set per worker).
+class Worker {
+public:
+    Worker(const Inputs& in, const solar::TranspositionTable& table)
+        : in_(in), table_(table), zones_(in.zones), latitude_(in.grid), roof_(in.roof, in.grid), ghi_(in.ghi, in.grid) {
+        auto make = [&](const std::optional<RasterInput>& i, std::optional<RasterReader>& r) {
+            if (i) r.emplace(*i, in.grid);
+        };
+        make(in.slope, slope_);
+        make(in.aspect, aspect_);
+        make(in.shade, shade_);
+        make(in.temperature, temperature_);
+        make(in.landuse, landuse_);
+        make(in.terrain_slope, terrain_);
+        make(in.population, population_);
+        make(in.heat_demand, heat_demand_);
+        for (const auto& i : in.inclusion) inclusion_.emplace_back(i, in.grid);
+    }
+
+    // Sums of one block, or false when no zone has a pixel in it.
+    bool process(const Window& w, ZoneSums& sums) {
+        const GridSpec& g = in_.grid;
+        if (!zones_.rasterize(g, w, b_.zone) || (b_.zone == 0).all()) return false;
+        b_.width = w.width;
+        b_.height = w.height;
+        b_.pixel_area = g.pixel_area();
+        b_.latitude_deg = latitude_(g.centre_x(w.x0 + w.width / 2.0 - 0.5, w.y0 + w.height / 2.0 - 0.5),
+                                    g.centre_y(w.x0 + w.width / 2.0 - 0.5, w.y0 + w.height / 2.0 - 0.5));
+        read_layers(w);
+        SkyContext sky{solar::MonthlySky::at(b_.latitude_deg), &table_};
+        const Scenario& sc = in_.scenario;
+        for (Eigen::Index off = 0; off < b_.size(); off += kSpan) {
+            Span s{off, std::min(kSpan, b_.size() - off)};
+            values_.setZero(s.count, q_count);
+            coverage_kernel(b_, s, values_);
+            solar_roof_kernel(b_, s, sc.solar_roof, sky, values_);
+            if (b_.landuse.size()) solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_);
+            sums.add(b_.zone.segment(s.offset, s.count), values_);
+        }
+        return true;
+    }
+
+private:
+    void read_single(std::optional<RasterReader>& r, const Window& w, Eigen::ArrayXd& dst) {
+        if (!r) return;
+        r->read(w, buf_);
+        dst = buf_.col(0);
+    }
+
+    void read_layers(const Window& w) {
+        roof_.read(w, buf_);
+        b_.roof = buf_.col(0);
+        ghi_.read(w, b_.ghi);
+        if (b_.ghi.cols() == 1) b_.ghi = solar::split_annual(b_.ghi.col(0), monthly_shares(in_.scenario.irradiation));
+        read_single(slope_, w, b_.slope);
+        read_single(aspect_, w, b_.aspect);
+        read_single(shade_, w, b_.shade);
+        if (temperature_) temperature_->read(w, b_.temperature);
+        read_single(terrain_, w, b_.terrain_slope);
+        read_single(population_, w, b_.population);
+        read_single(heat_demand_, w, b_.heat_demand);
+        if (!inclusion_.empty()) {
+            b_.inclusion.setOnes(w.size());
+            for (auto& r : inclusion_) {
+                r.read(w, buf_);
+                b_.inclusion *= buf_.col(0).isNaN().select(1.0, buf_.col(0));
+            }
+        }
+        if (landuse_) read_landuse(w);
+    }
+
+    // Class codes -> table indices; a code the table does not know is an error naming both files.
+    void read_landuse(const Window& w) {
+        landuse_->read(w, buf_);
+        b_.landuse.resize(w.size());
+        for (Eigen::Index i = 0; i < w.size(); ++i) {
+            double v = buf_(i, 0);
+            if (std::isnan(v)) {
+                b_.landuse(i) = -1;
+                continue;
+            }
+            int k = v == std::floor(v) ? in_.classes->index_of(int64_t(v)) : -1;
+            if (k < 0)
+                throw DataError(fmt::format("{}: land-use code {} at grid pixel ({}, {}) is not in the class table {}",
+                                            in_.landuse->path, v, w.x0 + i % w.width, w.y0 + i / w.width,
+                                            in_.classes->origin()));
+            b_.landuse(i) = k;
+        }
+    }
+
+    const Inputs& in_;
+    const solar::TranspositionTable& table_;
+    ZoneRasterizer zones_;
+    LatitudeOf latitude_;
+    RasterReader roof_, ghi_;
+    std::optional<RasterReader> slope_, aspect_, shade_, temperature_, landuse_, terrain_, population_, heat_demand_;
+    std::vector<RasterReader> inclusion_;
+    Block b_;
+    Columns values_;
+    Eigen::ArrayXXd buf_;
+};
+
+}  // namespace
+
+ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const ProgressFn& progress, EngineStats& stats) {
+    const GridSpec& g = in.grid;
+    const auto blocks = plan_blocks(g, block_size, block_size);
+    stats.blocks = (long long)blocks.size();
+    // Rb is tabulated once per run, at the latitude of the grid centre (method.md §3).
+    stats.rb_latitude_deg = LatitudeOf(g)(g.centre_x(g.width / 2.0 - 0.5, g.height / 2.0 - 0.5),
+                                          g.centre_y(g.width / 2.0 - 0.5, g.height / 2.0 - 0.5));
+    const solar::TranspositionTable table(stats.rb_latitude_deg, in.scenario.irradiation.albedo);
+    const int nz = int(in.zones.zones().size());
+
+    ZoneSums total(nz);
+    std::mutex mu;
+    std::map<size_t, ZoneSums> pending;  // finished blocks waiting for their turn to merge
+    size_t next_merge = 0, done = 0;
+    std::atomic<size_t> next_block{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr error;
+    long long processed = 0;
+
+    auto work = [&] {
+        try {
+            Worker worker(in, table);
+            for (;;) {
+                size_t k = next_block++;
+                if (k >= blocks.size() || failed) break;
+                ZoneSums sums(nz);
+                bool used = worker.process(blocks[k], sums);
+                std::lock_guard<std::mutex> lock(mu);
+                processed += used;
+                if (used) pending.emplace(k, std::move(sums));
+                else pending.emplace(k, ZoneSums());
+                // Merge in block order: the same additions in the same order for any thread count.
+                for (auto it = pending.find(next_merge); it != pending.end(); it = pending.find(next_merge)) {
+                    if (it->second.zone_count() == nz) total.merge(it->second);
+                    pending.erase(it);
+                    ++next_merge;
+                }
+                ++done;
+                if (progress) progress(double(done) / double(blocks.size()));
+            }
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(mu);
+            if (!error) error = std::current_exception();
+            failed = true;
+        }
+    };
+    const int n = std::max(1, std::min<int>(threads, int(blocks.size())));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < n; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+    stats.blocks_processed = processed;
+    return total;
+}
+
+}  // namespace repot

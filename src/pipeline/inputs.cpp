@@ -1,0 +1,114 @@
+#include "inputs.hpp"
+
+#include <fmt/format.h>
+#include <ogr_spatialref.h>
+
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "repot/error.hpp"
+
+namespace repot {
+
+namespace {
+
+void require_projected(const std::string& wkt, const std::string& what) {
+    OGRSpatialReference srs;
+    srs.importFromWkt(wkt.c_str());
+    if (srs.IsGeographic())
+        throw UsageError(fmt::format("{}: the analysis grid must be in a projected CRS in metres (e.g. EPSG:6677); "
+                                     "geographic grids need per-row cell areas and are not supported yet", what));
+    if (!srs.IsProjected() || std::abs(srs.GetLinearUnits() - 1.0) > 1e-9)
+        throw UsageError(fmt::format("{}: the analysis grid must be in a projected CRS in metres", what));
+}
+
+std::string wkt_of(const OGRSpatialReference& srs) {
+    char* wkt = nullptr;
+    const char* opts[] = {"FORMAT=WKT2_2019", nullptr};
+    srs.exportToWkt(&wkt, opts);
+    std::string s = wkt ? wkt : "";
+    CPLFree(wkt);
+    return s;
+}
+
+}  // namespace
+
+GridSpec grid_from_raster(const std::string& path) {
+    auto ds = open_raster(path);
+    GridSpec g;
+    g.width = ds->GetRasterXSize();
+    g.height = ds->GetRasterYSize();
+    const OGRSpatialReference* srs = ds->GetSpatialRef();
+    if (!srs || srs->IsEmpty()) throw DataError(fmt::format("{}: raster has no CRS; assign one (gdal_edit.py -a_srs EPSG:...)", path));
+    if (ds->GetGeoTransform(g.geotransform.data()) != CE_None)
+        throw DataError(fmt::format("{}: raster has no geotransform (not georeferenced)", path));
+    g.crs_wkt = wkt_of(*srs);
+    require_projected(g.crs_wkt, path);
+    return g;
+}
+
+GridSpec grid_from_spec(const std::string& spec) {
+    if (spec.rfind("EPSG:", 0) != 0) return grid_from_raster(spec);
+    int code = 0;
+    double res = 0, x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    char tail = 0;
+    if (std::sscanf(spec.c_str(), "EPSG:%d:%lf:%lf,%lf,%lf,%lf%c", &code, &res, &x0, &y0, &x1, &y1, &tail) != 6 ||
+        res <= 0 || x1 <= x0 || y1 <= y0)
+        throw UsageError(fmt::format("--grid '{}': expected EPSG:CODE:RES:XMIN,YMIN,XMAX,YMAX with XMIN<XMAX, YMIN<YMAX, RES>0", spec));
+    OGRSpatialReference srs;
+    if (srs.importFromEPSG(code) != OGRERR_NONE) throw UsageError(fmt::format("--grid '{}': unknown EPSG code {}", spec, code));
+    GridSpec g;
+    g.crs_wkt = wkt_of(srs);
+    require_projected(g.crs_wkt, "--grid " + spec);
+    g.width = int(std::ceil((x1 - x0) / res - 1e-9));
+    g.height = int(std::ceil((y1 - y0) / res - 1e-9));
+    g.geotransform = {x0, res, 0, y1, 0, -res};
+    return g;
+}
+
+std::vector<const RasterInput*> Inputs::rasters() const {
+    std::vector<const RasterInput*> v{&roof, &ghi};
+    for (auto* o : {&slope, &aspect, &shade, &temperature, &landuse, &terrain_slope, &population, &heat_demand})
+        if (*o) v.push_back(&**o);
+    for (const auto& i : inclusion) v.push_back(&i);
+    return v;
+}
+
+Inputs open_inputs(const RunOptions& o) {
+    Inputs in;
+    if (!o.scenario.empty()) in.scenario_set = load_scenario(o.scenario, in.scenario);
+    if ((o.roof_slope.empty()) != (o.roof_aspect.empty()))
+        throw UsageError("--roof-slope and --roof-aspect go together: a face's energy needs both");
+
+    in.grid_source = o.grid.empty() ? o.roof : o.grid;
+    in.grid = o.grid.empty() ? grid_from_raster(o.roof) : grid_from_spec(o.grid);
+    const GridSpec& g = in.grid;
+    in.zones = ZoneSet::load({o.zones, o.zones_layer, o.zone_id_field, o.zone_name_field}, g);
+
+    auto open = [&](const std::string& path, LayerRules rules) { return RasterInput::open(path, rules, g); };
+    auto open_opt = [&](std::optional<RasterInput>& slot, const std::string& path, LayerRules rules) {
+        if (!path.empty()) slot = open(path, rules);
+    };
+    // A roof cannot hold more roof than the pixel has area (small slack for float rounding).
+    in.roof = open(o.roof, {"roof", LayerKind::extensive, {1}, false, INFINITY});
+    in.ghi = open(o.ghi, {"ghi", LayerKind::intensive, {1, 12}});
+    open_opt(in.slope, o.roof_slope, {"roof-slope", LayerKind::intensive, {1}, false, 90});
+    open_opt(in.aspect, o.roof_aspect, {"roof-aspect", LayerKind::categorical, {1}, false, 360});
+    open_opt(in.shade, o.roof_shade, {"roof-shade", LayerKind::intensive, {1}, false, 1});
+    open_opt(in.temperature, o.temperature, {"temperature", LayerKind::intensive, {1, 12}, true});
+    open_opt(in.landuse, o.landuse, {"landuse", LayerKind::categorical, {1}});
+    open_opt(in.terrain_slope, o.terrain_slope, {"terrain-slope", LayerKind::intensive, {1}, false, 90});
+    open_opt(in.population, o.population, {"population", LayerKind::extensive, {1}});
+    open_opt(in.heat_demand, o.heat_demand, {"heat-demand", LayerKind::extensive, {1}});
+    for (const auto& p : o.inclusion) in.inclusion.push_back(open(p, {"inclusion", LayerKind::intensive, {1}, false, 1}));
+
+    if (in.roof.aligned) in.roof.rules.max_value = g.pixel_area() * (1 + 1e-6);
+    if (!o.landuse_classes.empty() && o.landuse.empty())
+        throw UsageError("--landuse-classes needs --landuse");
+    if (in.landuse) in.classes = o.landuse_classes.empty() ? LandUseTable::l03b_default() : LandUseTable::load(o.landuse_classes);
+    else in.notes.push_back("no land-use layer (--landuse): land PV is not computed");
+    return in;
+}
+
+}  // namespace repot

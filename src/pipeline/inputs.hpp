@@ -1,0 +1,37 @@
+#pragma once
+// Opens and validates every input of a run (used by `run` and `info`): fails early, naming the file.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../io/raster_input.hpp"
+#include "../io/zones.hpp"
+#include "repot/grid.hpp"
+#include "repot/landuse.hpp"
+#include "repot/run.hpp"
+#include "repot/scenario.hpp"
+
+namespace repot {
+
+struct Inputs {
+    GridSpec grid;
+    std::string grid_source;
+    ZoneSet zones;
+    Scenario scenario;
+    std::vector<std::string> scenario_set;  // parameters the scenario file changed
+    RasterInput roof, ghi;
+    std::optional<RasterInput> slope, aspect, shade, temperature, landuse, terrain_slope, population, heat_demand;
+    std::vector<RasterInput> inclusion;
+    std::optional<LandUseTable> classes;
+    std::vector<std::string> notes;  // run-wide notes, e.g. a source that cannot be computed
+
+    std::vector<const RasterInput*> rasters() const;
+};
+
+Inputs open_inputs(const RunOptions& o);
+
+// Grid from a raster or from "EPSG:CODE:RES:XMIN,YMIN,XMAX,YMAX". Refuses geographic CRSs.
+GridSpec grid_from_spec(const std::string& spec);
+GridSpec grid_from_raster(const std::string& path);
+
+}  // namespace repot

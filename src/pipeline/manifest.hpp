@@ -1,0 +1,17 @@
+#pragma once
+#include "engine.hpp"
+#include "inputs.hpp"
+#include "repot/results.hpp"
+
+namespace repot {
+
+struct Timings {
+    double open_s = 0, compute_s = 0, write_s = 0;
+};
+
+// run.json (method.md §9): versions, the full scenario with defaults marked, inputs with size and
+// checksum, the grid, pixel accounting, timings, warnings and notes.
+std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t, const EngineStats& stats,
+                          long long pixels_in_zones, const Timings& timings, const std::vector<std::string>& warnings);
+
+}  // namespace repot

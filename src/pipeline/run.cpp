@@ -1,0 +1,95 @@
+#include "repot/run.hpp"
+
+#include <fmt/format.h>
+#include <gdal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "build_results.hpp"
+#include "engine.hpp"
+#include "inputs.hpp"
+#include "manifest.hpp"
+#include "repot/output_dir.hpp"
+
+namespace repot {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string summary_table(const ResultsTable& t) {
+    std::string out = fmt::format("{:<8} {:<14} {:>14} {:>16} {:>16} {:>16}\n", "zone", "name", "roof m²",
+                                  "roof PV th MWh", "roof PV tech MWh", "roof PV use MWh");
+    auto cell = [&](size_t r, const char* c) {
+        auto v = t.value(r, c);
+        return v ? fmt::format("{:.0f}", *v) : std::string("-");
+    };
+    for (size_t r = 0; r < t.rows.size(); ++r)
+        out += fmt::format("{:<8} {:<14} {:>14} {:>16} {:>16} {:>16}\n", t.rows[r].zone_id, t.rows[r].zone_name,
+                           cell(r, "roof_area_m2"), cell(r, "solar_roof_theoretical_mwh"),
+                           cell(r, "solar_roof_technical_mwh"), cell(r, "solar_roof_usable_mwh"));
+    return out;
+}
+
+}  // namespace
+
+RunSummary run(const RunOptions& options, const ProgressFn& progress) {
+    RunOptions o = options;
+    if (o.threads <= 0) o.threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    auto t0 = std::chrono::steady_clock::now();
+    Timings timings;
+    Inputs in = open_inputs(o);
+    OutputDir out(o.out);  // before computing: an unwritable folder fails in a second, not after an hour
+    timings.open_s = seconds_since(t0);
+
+    auto t1 = std::chrono::steady_clock::now();
+    EngineStats stats;
+    ZoneSums sums = compute_zone_sums(in, o.threads, o.block_size, progress, stats);
+    ResultsTable table = build_results(in, sums);
+    timings.compute_s = seconds_since(t1);
+
+    auto t2 = std::chrono::steady_clock::now();
+    long long in_zones = 0;
+    for (int z = 1; z <= sums.zone_count(); ++z) in_zones += (long long)sums.get(z, q_pixels);
+    std::vector<std::string> warnings;
+    out.stage("potential.csv", to_wide_csv(table));
+    out.stage("potential_long.csv", to_long_csv(table));
+    timings.write_s = seconds_since(t2);
+    out.stage("run.json", manifest_json(o, in, table, stats, in_zones, timings, warnings));
+
+    RunSummary s;
+    s.outputs = out.commit();
+    s.zones = int(table.rows.size());
+    for (size_t r = 0; r < table.rows.size(); ++r) s.zones_in_grid += table.value(r, "pixel_count").value_or(0) > 0;
+    s.pixels = in.grid.pixel_count();
+    s.pixels_outside = s.pixels - in_zones;
+    s.blocks = stats.blocks;
+    s.blocks_processed = stats.blocks_processed;
+    s.warnings = warnings;
+    s.table = summary_table(table);
+    return s;
+}
+
+std::string describe_inputs(const RunOptions& o) {
+    Inputs in = open_inputs(o);
+    const GridSpec& g = in.grid;
+    auto b = g.bounds();
+    std::string out = fmt::format("grid: {} × {} px of {:g} m² from {}\n  extent x {:.2f}..{:.2f}, y {:.2f}..{:.2f}\n", g.width,
+                                  g.height, g.pixel_area(), in.grid_source, b[0], b[2], b[1], b[3]);
+    int in_grid = 0;
+    for (const auto& z : in.zones.zones()) in_grid += z.touches_grid;
+    out += fmt::format("zones: {} from {} ({} overlap the grid's extent)\n", in.zones.zones().size(), o.zones, in_grid);
+    out += "layers:\n";
+    for (const RasterInput* r : in.rasters()) out += "  " + r->describe() + "\n";
+    if (in.classes) out += fmt::format("land-use classes: {} from {}\n", in.classes->classes().size(), in.classes->origin());
+    out += "computes: solar_roof (theoretical, technical, usable)";
+    if (in.landuse) out += ", solar_land (theoretical, technical, usable)";
+    out += "\n";
+    for (const auto& n : in.notes) out += "note: " + n + "\n";
+    return out;
+}
+
+}  // namespace repot
