@@ -24,6 +24,7 @@ public:
 
 private:
     void item(const std::string& key);
+    void newline();  // and indent to the current depth
     std::string out_;
     std::vector<bool> first_;  // per open container: nothing written yet
 };

@@ -3,6 +3,7 @@
 // They write columns of `out` (span length × q_count); a pixel that lacks an input contributes 0 to
 // the energy columns and is counted in the coverage columns instead. No I/O, no per-pixel branches.
 #include <Eigen/Core>
+#include <optional>
 
 #include "repot/block.hpp"
 #include "repot/landuse.hpp"
@@ -39,4 +40,30 @@ namespace repot {
 // Product of the inclusion layers over a span; 1 where no inclusion layer is given or it has no value
 // (outside an inclusion layer nothing is known to restrict).
 Eigen::ArrayXd inclusion_span(const Block& b, Span s);
+}  // namespace repot
+
+namespace repot {
+
+// Solar heat, method.md §5. Per pixel only the demand cap of a heat-demand raster (run after the roof
+// kernel, whose collector columns it reads); the household cap on collector area works per zone.
+void solar_heat_kernel(const Block& b, Span s, const SolarHeatParams& p, Columns& out);
+
+// Ground-source heat, method.md §6: borehole fields under open ground (pixel minus roofs).
+// Without a land-use table every pixel is open ground with the scenario's default fraction.
+void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const LandUseTable* classes, Columns& out);
+
+// Heat delivered by one borehole per year (GJ): L · q · t · COP/(COP−1).
+double borehole_heat_gj(const GroundHeatParams& p);
+
+// Zone-level tiers of the heat sources. Households come from population (per zone); a capped value
+// comes from a heat-demand raster (per cell). Without either, usable is empty.
+struct HeatTiers {
+    double theoretical_gj = 0, technical_gj = 0;
+    std::optional<double> usable_gj;
+};
+HeatTiers solar_heat_zone(double collector_m2, double collector_kwh, std::optional<double> households,
+                          std::optional<double> capped_gj, const SolarHeatParams& p);
+HeatTiers ground_heat_zone(double theoretical_gj, double technical_gj, std::optional<double> households,
+                           std::optional<double> capped_gj, const GroundHeatParams& p);
+
 }  // namespace repot

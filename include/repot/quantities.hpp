@@ -27,6 +27,18 @@ enum Q : int {
     q_land_capacity_kw,
     q_land_technical_kwh,
     q_land_usable_kwh,
+    // roof faces for solar heat (filled by the roof kernel)
+    q_collector_m2,      // eligible roof × panel coverage
+    q_collector_kwh,     // the same × in-plane irradiation
+    // solar heat and ground heat capped per cell by a heat-demand raster (GJ)
+    q_solar_heat_capped_gj,
+    q_ground_heat_capped_gj,
+    q_heat_demand_gj,
+    q_heat_demand_valid_px,
+    // ground-source heat (GJ)
+    q_ground_px,
+    q_ground_theoretical_gj,
+    q_ground_technical_gj,
     // climate and people
     q_temperature_sum_c,
     q_ghi_sum_kwh_m2,    // Σ annual GHI over pixels with GHI, for the zone's mean

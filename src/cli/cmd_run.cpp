@@ -46,6 +46,7 @@ void add_run_command(CLI::App& root, Action& action) {
     cmd->callback([&action, o, quiet, json, &root] {
         action = [o, quiet, json, &root] {
             (void)root;
+            o->command_line = invocation();
             RunSummary s = run(*o, make_progress(*quiet, *json));
             if (!*quiet) {
                 std::fputs(s.table.c_str(), stdout);

@@ -3,10 +3,15 @@
 // The returned action runs after parsing succeeded; it returns the exit code.
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace repot::cli {
 
 using Action = std::function<int()>;
+
+// The command line as typed, for the run manifest.
+std::vector<std::string>& invocation();
 
 // Each add_* creates the subcommand, binds its flags and sets `action` to run it when chosen.
 void add_run_command(CLI::App& root, Action& action);

@@ -19,6 +19,10 @@ void add_input_flags(CLI::App* cmd, RunOptions& o) {
                     "Class table CSV: code,name,pv_fraction,gsh_fraction,excluded (default: MLIT L03-b)");
     cmd->add_option("--terrain-slope", o.terrain_slope, "Terrain slope raster, degrees (land PV usable below 20°)");
     cmd->add_option("--inclusion", o.inclusion, "Inclusion layer 0..1 (repeatable; multiplied)");
+    cmd->add_option("--population", o.population, "Persons per cell, any grid (totals conserved)");
+    cmd->add_option("--heat-demand", o.heat_demand, "Heat demand, GJ/yr per cell (replaces the population-based demand)");
+    cmd->add_option("--waste-plants", o.waste_plants, "Incineration plants: CSV or any OGR layer, one row per plant");
+    cmd->add_option("--waste-members", o.waste_members, "CSV operator_lg_code,member_city_code: who a union plant serves");
     cmd->add_option("--grid", o.grid, "Analysis grid: a raster, or EPSG:CODE:RES:XMIN,YMIN,XMAX,YMAX");
     cmd->add_option("--scenario", o.scenario, "Scenario parameters, TOML (see `repot params`)");
 }

@@ -2,6 +2,7 @@
 // dispatches to one subcommand and maps errors to exit codes (0 ok, 1 data, 2 usage).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <cpl_error.h>
 #include <gdal.h>
 #include <cstdio>
 
@@ -9,8 +10,16 @@
 #include "repot/error.hpp"
 #include "repot/version.hpp"
 
+std::vector<std::string>& repot::cli::invocation() {
+    static std::vector<std::string> args;
+    return args;
+}
+
 int main(int argc, char** argv) {
     GDALAllRegister();
+    // Errors reach the user once, through our own one-line message, not GDAL's stderr handler too.
+    CPLSetErrorHandler(CPLQuietErrorHandler);
+    repot::cli::invocation().assign(argv, argv + argc);
     CLI::App app{"repot: theoretical, technical and usable renewable-energy potential per municipality"};
     app.require_subcommand(1);
     app.set_version_flag("--version", [] { return repot::version_text(); });

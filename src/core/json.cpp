@@ -23,11 +23,16 @@ std::string json_string(const std::string& s) {
     return out + "\"";
 }
 
+void JsonWriter::newline() {
+    out_ += '\n';
+    out_.append(first_.size() * 2, ' ');
+}
+
 void JsonWriter::item(const std::string& key) {
     if (!first_.empty()) {
         if (!first_.back()) out_ += ",";
         first_.back() = false;
-        out_ += "\n" + std::string(first_.size() * 2, ' ');
+        newline();
     }
     if (!key.empty()) out_ += json_string(key) + ": ";
 }
@@ -42,7 +47,7 @@ JsonWriter& JsonWriter::begin_object(const std::string& key) {
 JsonWriter& JsonWriter::end_object() {
     bool empty = first_.back();
     first_.pop_back();
-    if (!empty) out_ += "\n" + std::string(first_.size() * 2, ' ');
+    if (!empty) newline();
     out_ += "}";
     return *this;
 }
@@ -57,7 +62,7 @@ JsonWriter& JsonWriter::begin_array(const std::string& key) {
 JsonWriter& JsonWriter::end_array() {
     bool empty = first_.back();
     first_.pop_back();
-    if (!empty) out_ += "\n" + std::string(first_.size() * 2, ' ');
+    if (!empty) newline();
     out_ += "]";
     return *this;
 }

@@ -294,35 +294,55 @@ void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
     if (ax >= bx || ay >= by) return;
     const int rw = bx - ax, rh = by - ay;
     read_source(ax, ay, rw, rh, buf_);
-    auto inside = [&](double x, double y) { return x >= 0 && y >= 0 && x < in_.width && y < in_.height; };
-    auto at = [&](int b, int x, int y) -> double {  // NaN outside the read window
-        if (x < ax || y < ay || x >= bx || y >= by) return NAN;
-        return buf_(int64_t(y - ay) * rw + (x - ax), b);
+    const Eigen::Index n = w.size();
+    // Where to read each pixel, computed once and applied to every band: index into the read window
+    // (-1 outside) and weight, for one cell (nearest) or the four surrounding cell centres (bilinear).
+    auto cell = [&](int x, int y) -> int64_t {
+        return x < ax || y < ay || x >= bx || y >= by ? -1 : int64_t(y - ay) * rw + (x - ax);
     };
-    for (int64_t i = 0; i < w.size(); ++i) {
+    const bool bilinear = in_.rules.kind == LayerKind::intensive;
+    const int taps = bilinear ? 4 : 1;
+    idx_.resize(n, taps);
+    wt_.resize(n, taps);
+    for (Eigen::Index i = 0; i < n; ++i) {
         double x = sx_(i), y = sy_(i);
-        if (!inside(x, y)) continue;  // outside the layer's extent: missing, not zero
-        int ix = int(std::floor(x)), iy = int(std::floor(y));
-        for (int b = 0; b < in_.bands; ++b) {
-            if (in_.rules.kind == LayerKind::categorical) {
-                out(i, b) = at(b, ix, iy);
-            } else if (in_.rules.kind == LayerKind::extensive) {
-                double v = at(b, ix, iy);
-                uint32_t n = (*in_.centre_counts)[size_t(iy) * in_.width + ix];
-                out(i, b) = n ? v / n : NAN;
-            } else {
-                // Bilinear between the four nearest cell centres, over the valid ones only.
-                double fx = x - 0.5, fy = y - 0.5;
-                int x0 = int(std::floor(fx)), y0 = int(std::floor(fy));
-                double tx = fx - x0, ty = fy - y0, sum = 0, wsum = 0;
-                for (int dy = 0; dy < 2; ++dy)
-                    for (int dx = 0; dx < 2; ++dx) {
-                        double v = at(b, x0 + dx, y0 + dy);
-                        double wt = (dx ? tx : 1 - tx) * (dy ? ty : 1 - ty);
-                        if (!std::isnan(v) && wt > 0) sum += wt * v, wsum += wt;
-                    }
-                out(i, b) = wsum > 0 ? sum / wsum : at(b, ix, iy);
+        if (!(x >= 0 && y >= 0 && x < in_.width && y < in_.height)) {  // outside the layer: missing, not zero
+            idx_.row(i).setConstant(-1);
+            continue;
+        }
+        if (!bilinear) {
+            int ix = int(x), iy = int(y);
+            idx_(i, 0) = cell(ix, iy);
+            double share = 1.0;  // extensive: the cell's value is shared by the pixel centres inside it
+            if (in_.rules.kind == LayerKind::extensive) {
+                uint32_t c = (*in_.centre_counts)[size_t(iy) * in_.width + ix];
+                share = c ? 1.0 / c : NAN;
             }
+            wt_(i, 0) = share;
+            continue;
+        }
+        double fx = x - 0.5, fy = y - 0.5;
+        int x0 = int(std::floor(fx)), y0 = int(std::floor(fy));
+        double tx = fx - x0, ty = fy - y0;
+        idx_(i, 0) = cell(x0, y0), wt_(i, 0) = (1 - tx) * (1 - ty);
+        idx_(i, 1) = cell(x0 + 1, y0), wt_(i, 1) = tx * (1 - ty);
+        idx_(i, 2) = cell(x0, y0 + 1), wt_(i, 2) = (1 - tx) * ty;
+        idx_(i, 3) = cell(x0 + 1, y0 + 1), wt_(i, 3) = tx * ty;
+    }
+    for (int b = 0; b < in_.bands; ++b) {
+        const double* src = buf_.col(b).data();
+        double* dst = out.col(b).data();
+        for (Eigen::Index i = 0; i < n; ++i) {
+            // Bilinear over the valid neighbours only, so a nodata neighbour does not erase a pixel.
+            double sum = 0, wsum = 0;
+            for (int k = 0; k < taps; ++k) {
+                int64_t j = idx_(i, k);
+                if (j < 0) continue;
+                double v = src[j];
+                if (!std::isnan(v) && wt_(i, k) > 0) sum += wt_(i, k) * v, wsum += wt_(i, k);
+            }
+            if (!bilinear) dst[i] = wsum > 0 ? sum : NAN;
+            else dst[i] = wsum > 0 ? sum / wsum : NAN;
         }
     }
 }

@@ -90,6 +90,8 @@ private:
     PixelMapper mapper_;
     Eigen::ArrayXd sx_, sy_;
     Eigen::ArrayXXd buf_;
+    Eigen::Array<int64_t, Eigen::Dynamic, Eigen::Dynamic> idx_;  // resampling taps per pixel
+    Eigen::ArrayXXd wt_;
 };
 
 // Computes RasterInput::centre_counts for an extensive layer coarser than the grid.

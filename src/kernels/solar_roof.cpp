@@ -41,12 +41,15 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
         auto flat = slope < p.flat_below_deg;
         Eigen::ArrayXd tilt = flat.select(p.flat_panel_tilt_deg, slope.max(0.0).min(90.0));
         Eigen::ArrayXd az = flat.select(p.flat_panel_aspect_deg, aspect);
-        H_plane = solar::inplane_per_pixel(valid.select(H, 0.0), sky.sky, *sky.table, valid.select(tilt, 0.0),
+        H_plane = solar::inplane_per_pixel(valid.replicate(1, 12).select(H, 0.0), sky.sky, *sky.table, valid.select(tilt, 0.0),
                                            valid.select(az, 0.0));
     } else {
         H_plane = solar::inplane_fixed_plane(valid.replicate(1, 12).select(H, 0.0), sky.sky, *sky.table,
                                              p.flat_panel_tilt_deg, p.flat_panel_aspect_deg);
     }
+    // The collector area solar heat would use instead (the same roofs: alternatives, never added).
+    out.col(q_collector_m2) = eligible_area * p.coverage;
+    out.col(q_collector_kwh) = eligible_area * p.coverage * H_plane;
     constexpr double G_stc_kw_m2 = 1.0;  // irradiance at standard test conditions
     Eigen::ArrayXd technical = capacity * H_plane * p.design_factor / G_stc_kw_m2;
     out.col(q_roof_technical_kwh) = technical;

@@ -74,10 +74,13 @@ public:
         const Scenario& sc = in_.scenario;
         for (Eigen::Index off = 0; off < b_.size(); off += kSpan) {
             Span s{off, std::min(kSpan, b_.size() - off)};
+            if ((b_.zone.segment(s.offset, s.count) == 0).all()) continue;  // nothing to report there
             values_.setZero(s.count, q_count);
             coverage_kernel(b_, s, values_);
             solar_roof_kernel(b_, s, sc.solar_roof, sky, values_);
             if (b_.landuse.size()) solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_);
+            solar_heat_kernel(b_, s, sc.solar_heat, values_);
+            ground_heat_kernel(b_, s, sc.ground_heat, b_.landuse.size() ? &*in_.classes : nullptr, values_);
             sums.add(b_.zone.segment(s.offset, s.count), values_);
         }
         return true;

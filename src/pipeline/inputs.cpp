@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "repot/error.hpp"
@@ -107,8 +108,49 @@ Inputs open_inputs(const RunOptions& o) {
     if (!o.landuse_classes.empty() && o.landuse.empty())
         throw UsageError("--landuse-classes needs --landuse");
     if (in.landuse) in.classes = o.landuse_classes.empty() ? LandUseTable::l03b_default() : LandUseTable::load(o.landuse_classes);
-    else in.notes.push_back("no land-use layer (--landuse): land PV is not computed");
+    else {
+        in.notes.push_back("no land-use layer (--landuse): land PV is not computed");
+        in.notes.push_back(fmt::format("no land-use layer: ground-source heat takes every pixel's open ground with "
+                                       "fraction {} (ground_heat.default_open_ground_fraction)",
+                                       in.scenario.ground_heat.default_open_ground_fraction));
+    }
+    if (o.heat_demand.empty() && o.population.empty())
+        in.notes.push_back("no --population or --heat-demand: the usable tiers of solar heat and ground-source heat "
+                           "are not computed (they are capped by local demand)");
+    else if (!o.heat_demand.empty())
+        in.notes.push_back("heat demand from --heat-demand: the demand caps of solar and ground-source heat apply per cell");
+    else
+        in.notes.push_back("heat demand from --population: the demand caps of solar and ground-source heat apply per "
+                           "municipality");
+
+    if (!o.waste_members.empty() && o.waste_plants.empty()) throw UsageError("--waste-members needs --waste-plants");
+    if (!o.waste_members.empty() && o.population.empty())
+        throw UsageError("--waste-members needs --population: union plants are shared by population");
+    if (!o.waste_plants.empty()) {
+        std::set<std::string> ids;
+        for (const auto& z : in.zones.zones()) ids.insert(z.id);
+        const ZoneSet& zones = in.zones;
+        in.plants = read_waste_plants(o.waste_plants, ids, [&zones](double x, double y, const std::string& wkt) {
+            return zones.locate(x, y, wkt);
+        });
+        if (!o.waste_members.empty()) {
+            in.members = read_waste_members(o.waste_members);
+            for (const auto& [op, list] : in.members)
+                for (const auto& m : list)
+                    if (!ids.count(m))
+                        throw DataError(fmt::format("{}: member {} of operator {} is not a zone id of {}", o.waste_members,
+                                                    m, op, o.zones));
+        }
+        validate(in.waste_params());
+    }
     return in;
+}
+
+WasteParams Inputs::waste_params() const {
+    const auto& w = scenario.waste;
+    return WasteParams{w.lhv_default_kj_per_kg, w.eta_el_max,       w.eta_heat,
+                       w.eta_el_plant_default,  w.self_use,         w.heat_use_share,
+                       w.biogenic_fraction,     scenario.co2.electricity_t_per_mwh, scenario.co2.heat_t_per_gj};
 }
 
 }  // namespace repot

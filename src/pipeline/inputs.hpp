@@ -10,6 +10,7 @@
 #include "repot/landuse.hpp"
 #include "repot/run.hpp"
 #include "repot/scenario.hpp"
+#include "repot/waste.hpp"
 
 namespace repot {
 
@@ -23,6 +24,9 @@ struct Inputs {
     std::optional<RasterInput> slope, aspect, shade, temperature, landuse, terrain_slope, population, heat_demand;
     std::vector<RasterInput> inclusion;
     std::optional<LandUseTable> classes;
+    std::vector<WastePlant> plants;                               // empty without --waste-plants
+    std::map<std::string, std::vector<std::string>> members;      // operator -> member zones
+    WasteParams waste_params() const;
     std::vector<std::string> notes;  // run-wide notes, e.g. a source that cannot be computed
 
     std::vector<const RasterInput*> rasters() const;

@@ -21,17 +21,27 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 std::string summary_table(const ResultsTable& t) {
-    std::string out = fmt::format("{:<8} {:<14} {:>14} {:>16} {:>16} {:>16}\n", "zone", "name", "roof m²",
-                                  "roof PV th MWh", "roof PV tech MWh", "roof PV use MWh");
-    auto cell = [&](size_t r, const char* c) {
-        auto v = t.value(r, c);
-        return v ? fmt::format("{:.0f}", *v) : std::string("-");
+    // The usable tier of each source: what a reader of the terminal wants first.
+    const std::pair<const char*, const char*> cols[] = {
+        {"roof_area_m2", "roof m²"},
+        {"solar_roof_usable_mwh", "roof PV MWh"},
+        {"solar_land_usable_mwh", "land PV MWh"},
+        {"solar_heat_usable_gj", "sol.heat GJ"},
+        {"ground_heat_usable_gj", "ground GJ"},
+        {"waste_served_power_usable_mwh", "waste MWh"},
     };
-    for (size_t r = 0; r < t.rows.size(); ++r)
-        out += fmt::format("{:<8} {:<14} {:>14} {:>16} {:>16} {:>16}\n", t.rows[r].zone_id, t.rows[r].zone_name,
-                           cell(r, "roof_area_m2"), cell(r, "solar_roof_theoretical_mwh"),
-                           cell(r, "solar_roof_technical_mwh"), cell(r, "solar_roof_usable_mwh"));
-    return out;
+    std::string out = fmt::format("{:<6} {:<10}", "zone", "name");
+    for (auto [c, label] : cols) out += fmt::format(" {:>13}", label);
+    out += "\n";
+    for (size_t r = 0; r < t.rows.size(); ++r) {
+        out += fmt::format("{:<6} {:<10}", t.rows[r].zone_id, t.rows[r].zone_name);
+        for (auto [c, label] : cols) {
+            auto v = t.value(r, c);
+            out += fmt::format(" {:>13}", v ? fmt::format("{:.0f}", *v) : std::string("-"));
+        }
+        out += "\n";
+    }
+    return out + "(usable tier; '-' = not computed, see notes in potential.csv)\n";
 }
 
 }  // namespace
@@ -48,14 +58,30 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     auto t1 = std::chrono::steady_clock::now();
     EngineStats stats;
     ZoneSums sums = compute_zone_sums(in, o.threads, o.block_size, progress, stats);
-    ResultsTable table = build_results(in, sums);
+    // Waste: per plant, then by host and (with a membership table) by the zones each plant serves.
+    std::vector<std::string> warnings;
+    std::vector<WastePlantResult> plant_results;
+    WasteByZone waste;
+    if (!o.waste_plants.empty()) {
+        const WasteParams wp = in.waste_params();
+        for (const auto& p : in.plants) plant_results.push_back(compute_plant(p, wp));
+        waste.host = sum_by_host(in.plants, plant_results);
+        if (!in.members.empty()) {
+            std::map<std::string, double> population;
+            const auto& zs = in.zones.zones();
+            for (size_t k = 0; k < zs.size(); ++k) population[zs[k].id] = sums.get(int(k) + 1, q_population);
+            waste.served = allocate_to_members(in.plants, plant_results, in.members, population, warnings);
+            waste.has_served = true;
+        }
+    }
+    ResultsTable table = build_results(in, sums, o.waste_plants.empty() ? nullptr : &waste);
     timings.compute_s = seconds_since(t1);
 
     auto t2 = std::chrono::steady_clock::now();
     long long in_zones = 0;
     for (int z = 1; z <= sums.zone_count(); ++z) in_zones += (long long)sums.get(z, q_pixels);
-    std::vector<std::string> warnings;
     out.stage("potential.csv", to_wide_csv(table));
+    if (!o.waste_plants.empty()) write_plants_csv(out.stage_path("plants.csv"), in.plants, plant_results, in.members);
     out.stage("potential_long.csv", to_long_csv(table));
     timings.write_s = seconds_since(t2);
     out.stage("run.json", manifest_json(o, in, table, stats, in_zones, timings, warnings));

@@ -1,0 +1,49 @@
+// Ground-source heat (地中熱), method.md §6: closed vertical loops under open ground.
+#include <algorithm>
+
+#include "repot/kernels.hpp"
+
+namespace repot {
+
+double borehole_heat_gj(const GroundHeatParams& p) {
+    // Extraction L·q over t full-load hours, plus the heat pump's electricity: × COP/(COP−1).
+    const double extracted_wh = p.borehole_length_m * p.extraction_w_per_m * p.full_load_hours;
+    return extracted_wh * p.cop / (p.cop - 1) * 3.6e-6;
+}
+
+void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const LandUseTable* classes, Columns& out) {
+    const Eigen::Index n = s.count;
+    Eigen::ArrayXd R = b.roof.segment(s.offset, n);
+    Eigen::ArrayXd open = (b.pixel_area - R.isNaN().select(0.0, R)).max(0.0);
+    Eigen::ArrayXd all_land, fraction;
+    if (classes) {
+        const auto& cls = classes->classes();
+        Eigen::ArrayXi c = b.landuse.segment(s.offset, n);
+        all_land = c.unaryExpr([&](int k) { return k < 0 || cls[size_t(k)].excluded ? 0.0 : 1.0; });
+        fraction = c.unaryExpr([&](int k) { return k < 0 ? 0.0 : cls[size_t(k)].gsh_fraction; });
+        out.col(q_ground_px) = (c >= 0).cast<double>();
+    } else {
+        all_land = Eigen::ArrayXd::Ones(n);
+        fraction = Eigen::ArrayXd::Constant(n, p.default_open_ground_fraction);
+        out.col(q_ground_px).setOnes();
+    }
+    const double per_m2 = borehole_heat_gj(p) / (p.borehole_spacing_m * p.borehole_spacing_m);
+    out.col(q_ground_theoretical_gj) = open * all_land * per_m2;
+    Eigen::ArrayXd technical = open * all_land * fraction * per_m2;
+    out.col(q_ground_technical_gj) = technical;
+    if (b.heat_demand.size()) {
+        auto demand = b.heat_demand.segment(s.offset, n);
+        out.col(q_ground_heat_capped_gj) = demand.isNaN().select(0.0, technical.min(demand));
+    }
+}
+
+HeatTiers ground_heat_zone(double theoretical_gj, double technical_gj, std::optional<double> households,
+                           std::optional<double> capped_gj, const GroundHeatParams& p) {
+    HeatTiers t{theoretical_gj, technical_gj, std::nullopt};
+    if (capped_gj) t.usable_gj = std::min(*capped_gj, technical_gj);
+    else if (households)
+        t.usable_gj = std::min(technical_gj, *households * (p.heating_gj_per_household + p.cooling_gj_per_household));
+    return t;
+}
+
+}  // namespace repot
