@@ -19,6 +19,12 @@ const char* kind_name(LayerKind k) {
     return "?";
 }
 
+bool has_crs(const OGRSpatialReference* srs) {
+    if (!srs || srs->IsEmpty() || srs->IsLocal()) return false;
+    const char* name = srs->GetName();
+    return !(name && std::string(name).rfind("Undefined", 0) == 0 && !srs->GetAuthorityCode(nullptr));
+}
+
 std::unique_ptr<GDALDataset> open_raster(const std::string& path) {
     CPLErrorReset();
     auto* ds = GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
@@ -95,7 +101,7 @@ RasterInput RasterInput::open(const std::string& path, const LayerRules& rules, 
         throw DataError(fmt::format("{}: {} raster has {} band(s); expected {}", path, rules.role, in.bands, expected));
     }
     const OGRSpatialReference* srs = ds->GetSpatialRef();
-    if (!srs || srs->IsEmpty())
+    if (!has_crs(srs))
         throw DataError(fmt::format("{}: {} raster has no CRS; assign one (gdal_edit.py -a_srs EPSG:...)", path, rules.role));
     char* wkt = nullptr;
     const char* opts[] = {"FORMAT=WKT2_2019", nullptr};
@@ -131,10 +137,10 @@ RasterInput RasterInput::open(const std::string& path, const LayerRules& rules, 
         // Compare a source cell's area, measured in the grid CRS, with the grid's pixel area.
         PixelMapper to_grid(as_grid(in), GridSpec{grid.geotransform, grid.width, grid.height, grid.crs_wkt});
         Eigen::ArrayXd gx, gy;
-        Window mid{in.width / 2, in.height / 2, std::min(2, in.width), std::min(2, in.height)};
+        Window mid{in.width / 2, in.height / 2, 2, 2};  // geometry only: may reach past the raster
         to_grid.map(mid, gx, gy);
         double cell_in_grid_px = std::abs((gx(1) - gx(0)) * (gy(mid.width) - gy(0)));
-        if (mid.width < 2 || mid.height < 2 || !std::isfinite(cell_in_grid_px))
+        if (!std::isfinite(cell_in_grid_px))
             throw DataError(fmt::format("{}: cannot measure the cells of the {} raster on the grid", path, rules.role));
         in.aggregate = cell_in_grid_px < 1.0;
         if (!in.aggregate) count_centres(in, grid);

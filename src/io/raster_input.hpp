@@ -52,6 +52,9 @@ struct RasterInput {
     std::string describe() const;
 };
 
+// A CRS that names a real reference system: GeoPackage's srs_id 0 reads as "Undefined ..." in GDAL 3.6.
+bool has_crs(const OGRSpatialReference* srs);
+
 // Opens a dataset or throws DataError naming the file.
 std::unique_ptr<GDALDataset> open_raster(const std::string& path);
 

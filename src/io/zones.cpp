@@ -10,6 +10,7 @@
 #include <cmath>
 #include <set>
 
+#include "raster_input.hpp"
 #include "repot/error.hpp"
 
 namespace repot {
@@ -48,7 +49,7 @@ ZoneSet ZoneSet::load(const ZoneSource& src, const GridSpec& grid) {
     int name_i = src.name_field.empty() ? -1 : field_index(src.name_field, "--zone-name-field");
 
     const OGRSpatialReference* srs = layer->GetSpatialRef();
-    if (!srs || srs->IsEmpty()) throw DataError(fmt::format("{}: zones layer has no CRS", src.path));
+    if (!has_crs(srs)) throw DataError(fmt::format("{}: zones layer has no CRS", src.path));
     OGRSpatialReference from(*srs), to;
     from.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     to.importFromWkt(grid.crs_wkt.c_str());
@@ -89,8 +90,13 @@ ZoneSet ZoneSet::load(const ZoneSource& src, const GridSpec& grid) {
         throw DataError(fmt::format("{}: no zone overlaps the analysis grid", src.path));
     // Sort by id: numerically when every id is a whole number (municipality codes), else as text.
     bool numeric = all_integers(set.zones_);
-    std::sort(set.zones_.begin(), set.zones_.end(), [numeric](const Zone& a, const Zone& b) {
-        if (numeric && a.id.size() != b.id.size()) return a.id.size() < b.id.size();
+    auto digits = [](const std::string& id) { return id.substr(std::min(id.find_first_not_of('0'), id.size() - 1)); };
+    std::sort(set.zones_.begin(), set.zones_.end(), [&](const Zone& a, const Zone& b) {
+        if (numeric) {
+            std::string da = digits(a.id), db = digits(b.id);
+            if (da.size() != db.size()) return da.size() < db.size();
+            if (da != db) return da < db;
+        }
         return a.id < b.id;
     });
     return set;

@@ -24,6 +24,8 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
     Eigen::ArrayXd aspect = sloped ? Eigen::ArrayXd(b.aspect.segment(s.offset, n))
                                    : Eigen::ArrayXd::Constant(n, p.flat_panel_aspect_deg);
     Eigen::ArrayXd shade = b.shade.size() ? Eigen::ArrayXd(b.shade.segment(s.offset, n)) : Eigen::ArrayXd::Ones(n);
+    // A flat face has no aspect (slope rasters write nodata there): its panels face south anyway.
+    aspect = (aspect.isNaN() && slope < p.flat_below_deg).select(p.flat_panel_aspect_deg, aspect);
 
     // A pixel counts when every layer roof PV uses has a value there.
     auto valid = !R.isNaN() && !H_year.isNaN() && !slope.isNaN() && !aspect.isNaN() && !shade.isNaN();

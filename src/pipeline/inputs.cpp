@@ -41,7 +41,7 @@ GridSpec grid_from_raster(const std::string& path) {
     g.width = ds->GetRasterXSize();
     g.height = ds->GetRasterYSize();
     const OGRSpatialReference* srs = ds->GetSpatialRef();
-    if (!srs || srs->IsEmpty()) throw DataError(fmt::format("{}: raster has no CRS; assign one (gdal_edit.py -a_srs EPSG:...)", path));
+    if (!has_crs(srs)) throw DataError(fmt::format("{}: raster has no CRS; assign one (gdal_edit.py -a_srs EPSG:...)", path));
     if (ds->GetGeoTransform(g.geotransform.data()) != CE_None)
         throw DataError(fmt::format("{}: raster has no geotransform (not georeferenced)", path));
     g.crs_wkt = wkt_of(*srs);

@@ -1,0 +1,301 @@
+// Roof and land PV kernels (method.md §3, §4) on blocks of a few pixels, against values worked out
+// by hand below. The in-plane irradiation is made hand-computable by putting the panels flat
+// (tilt 0): a horizontal plane receives exactly the GHI (Rb = 1, sky view (1 + cos 0)/2 = 1,
+// ground term rho_g (1 - cos 0)/2 = 0), so H_A = Σ_m H_m whatever the diffuse share.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include "repot/kernels.hpp"
+#include "repot/landuse.hpp"
+#include "repot/quantities.hpp"
+#include "repot/scenario.hpp"
+#include "repot/solar_geometry.hpp"
+
+using namespace repot;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kLat = 35.7;
+
+// A monthly GHI profile in kWh/m² per month; annual total written out:
+// 50+60+90+110+130+120+140+150+110+80+60+50 = 1150 kWh/m²/yr.
+constexpr std::array<double, 12> kMonthly{50, 60, 90, 110, 130, 120, 140, 150, 110, 80, 60, 50};
+constexpr double kAnnual = 1150;
+
+const solar::TranspositionTable& table() {
+    static const solar::TranspositionTable t(kLat, 0.2);
+    return t;
+}
+
+SkyContext sky() { return SkyContext{solar::MonthlySky::at(kLat), &table()}; }
+
+// Block of n pixels in one row, 10 m pixels, every pixel with the profile scaled by `scale[i]`
+// (NaN scale: the pixel has no GHI).
+Block make_block(const std::vector<double>& roof, const std::vector<double>& scale) {
+    Block b;
+    const int n = int(roof.size());
+    b.width = n;
+    b.height = 1;
+    b.pixel_area = 100;
+    b.latitude_deg = kLat;
+    b.zone = Eigen::ArrayXi::Ones(n);
+    b.roof = Eigen::Map<const Eigen::ArrayXd>(roof.data(), n);
+    b.ghi.resize(n, 12);
+    for (int i = 0; i < n; ++i)
+        for (int m = 0; m < 12; ++m) b.ghi(i, m) = kMonthly[m] * scale[size_t(i)];
+    return b;
+}
+
+Columns run_roof(const Block& b, const SolarRoofParams& p) {
+    Columns out = Columns::Zero(b.size(), q_count);
+    solar_roof_kernel(b, Span{0, b.size()}, p, sky(), out);
+    return out;
+}
+
+Columns run_land(const Block& b, const SolarLandParams& p, const LandUseTable& t) {
+    Columns out = Columns::Zero(b.size(), q_count);
+    solar_land_kernel(b, Span{0, b.size()}, p, t, sky(), out);
+    return out;
+}
+
+SolarRoofParams flat_roof_params() {
+    SolarRoofParams p;  // defaults of method.md §3
+    p.flat_panel_tilt_deg = 0;
+    return p;
+}
+
+SolarLandParams flat_land_params() {
+    SolarLandParams p;  // defaults of method.md §4
+    p.panel_tilt_deg = 0;
+    return p;
+}
+
+Eigen::ArrayXd arr(std::initializer_list<double> v) {
+    Eigen::ArrayXd a(Eigen::Index(v.size()));
+    Eigen::Index i = 0;
+    for (double x : v) a(i++) = x;
+    return a;
+}
+
+}  // namespace
+
+TEST_CASE("kernels: a horizontal panel receives exactly the GHI (premise of the hand values)") {
+    Eigen::ArrayXXd ghi(2, 12);
+    for (int m = 0; m < 12; ++m) ghi(0, m) = kMonthly[m], ghi(1, m) = 2 * kMonthly[m];
+    Eigen::ArrayXd ha = solar::inplane_fixed_plane(ghi, solar::MonthlySky::at(kLat), table(), 0, 180);
+    CHECK(ha(0) == doctest::Approx(kAnnual).epsilon(1e-12));
+    CHECK(ha(1) == doctest::Approx(2 * kAnnual).epsilon(1e-12));
+}
+
+TEST_CASE("roof_eligible: slope, north-facing and shade rules of method.md §3") {
+    // case:                 a     b    c    d    e    f    g    h    i     j    k    l     m
+    Eigen::ArrayXd slope = arr({65, 20, 10, 30, 30, 30, 20, 20, 59.9, 60, 15, 14.9, 2});
+    Eigen::ArrayXd aspect = arr({180, 10, 10, 90, 180, 180, 350, 270, 180, 180, 0, 0, 0});
+    Eigen::ArrayXd shade = arr({1, 1, 1, 1, 0.6, 0.70, 1, 1, 1, 1, 1, 1, 1});
+    Eigen::ArrayXd e = roof_eligible(slope, aspect, shade, SolarRoofParams{});
+    REQUIRE(e.size() == 13);
+    CHECK(e(0) == 0);   // a: 65° >= 60°: too steep
+    CHECK(e(1) == 0);   // b: aspect 10° is within 90° of north and 20° >= 15°: steep north face
+    CHECK(e(2) == 1);   // c: north face but 10° < 15°: eligible
+    CHECK(e(3) == 1);   // d: east (90° from north): "within 90°" is strict, eligible
+    CHECK(e(4) == 0);   // e: shade 0.6 < 0.70
+    CHECK(e(5) == 1);   // f: shade 0.70 >= 0.70
+    CHECK(e(6) == 0);   // g: aspect 350° is 10° from north (wraps around 360°), 20° steep
+    CHECK(e(7) == 1);   // h: west (270°) is 90° from north: eligible
+    CHECK(e(8) == 1);   // i: 59.9° < 60°
+    CHECK(e(9) == 0);   // j: 60° is not < 60°
+    CHECK(e(10) == 0);  // k: due north at exactly 15°: 15 >= 15
+    CHECK(e(11) == 1);  // l: due north at 14.9°
+    CHECK(e(12) == 1);  // m: flat roof facing north
+}
+
+TEST_CASE("solar_roof_kernel without slope data: theoretical, capacity, technical, usable by hand") {
+    // px0: R = 40 m², H = 1150, inclusion 1
+    // px1: R = 10 m², H = 2 × 1150 = 2300, inclusion 0.5
+    // px2: R = NaN (no roof data)           -> contributes nothing
+    // px3: R = 25 m², GHI NaN                -> contributes nothing
+    // px4: R = 0 m², H = 1150                -> valid pixel, zero energy
+    Block b = make_block({40, 10, kNaN, 25, 0}, {1, 2, 1, kNaN, 1});
+    b.inclusion = arr({1, 0.5, 1, 1, 1});
+    Columns out = run_roof(b, flat_roof_params());
+
+    // q_roof_pv_px: 1 where every roof-PV layer has a value.
+    CHECK(out(0, q_roof_pv_px) == 1);
+    CHECK(out(1, q_roof_pv_px) == 1);
+    CHECK(out(2, q_roof_pv_px) == 0);
+    CHECK(out(3, q_roof_pv_px) == 0);
+    CHECK(out(4, q_roof_pv_px) == 1);
+
+    // theoretical E_th = H · R (kWh)
+    CHECK(out(0, q_roof_theoretical_kwh) == doctest::Approx(1150.0 * 40));  // 46,000
+    CHECK(out(1, q_roof_theoretical_kwh) == doctest::Approx(2300.0 * 10));  // 23,000
+    // eligible roof: without slope data every roof is flat and, without shade data, eligible
+    CHECK(out(0, q_eligible_roof_m2) == doctest::Approx(40));
+    CHECK(out(1, q_eligible_roof_m2) == doctest::Approx(10));
+    // capacity P = R_elig · 0.80 · 0.167: 40 · 0.1336 = 5.344 kW, 10 · 0.1336 = 1.336 kW
+    CHECK(out(0, q_roof_capacity_kw) == doctest::Approx(5.344).epsilon(1e-12));
+    CHECK(out(1, q_roof_capacity_kw) == doctest::Approx(1.336).epsilon(1e-12));
+    // technical P · H_A · 0.88 with H_A = H (flat panel):
+    //   5.344 · 1150 · 0.88 = 5.344 · 1012 = 5408.128 kWh;  1.336 · 2300 · 0.88 = 1.336 · 2024 = 2704.064 kWh
+    CHECK(out(0, q_roof_technical_kwh) == doctest::Approx(5408.128).epsilon(1e-12));
+    CHECK(out(1, q_roof_technical_kwh) == doctest::Approx(2704.064).epsilon(1e-12));
+    // usable = technical · 0.85 · inclusion: 5408.128 · 0.85 = 4596.9088;  2704.064 · 0.85 · 0.5 = 1149.2272
+    CHECK(out(0, q_roof_usable_kwh) == doctest::Approx(4596.9088).epsilon(1e-12));
+    CHECK(out(1, q_roof_usable_kwh) == doctest::Approx(1149.2272).epsilon(1e-12));
+
+    // Pixels lacking roof or GHI contribute exactly 0, never NaN.
+    for (int px : {2, 3})
+        for (Q q : {q_roof_theoretical_kwh, q_eligible_roof_m2, q_roof_capacity_kw, q_roof_technical_kwh,
+                    q_roof_usable_kwh}) {
+            CAPTURE(px);
+            CAPTURE(int(q));
+            CHECK(out(px, q) == 0);
+        }
+    for (Q q : {q_roof_theoretical_kwh, q_roof_capacity_kw, q_roof_technical_kwh, q_roof_usable_kwh})
+        CHECK(out(4, q) == 0);
+    CHECK_FALSE(out.isNaN().any());
+}
+
+TEST_CASE("solar_roof_kernel without an inclusion layer: inclusion is 1") {
+    Block b = make_block({40}, {1});
+    Columns out = run_roof(b, flat_roof_params());
+    // 5408.128 · 0.85 = 4596.9088 (as above, inclusion 1)
+    CHECK(out(0, q_roof_usable_kwh) == doctest::Approx(4596.9088).epsilon(1e-12));
+}
+
+TEST_CASE("solar_roof_kernel with slope, aspect and shade layers: eligible area per pixel") {
+    // Same cases as roof_eligible, now through the kernel: q_eligible_roof_m2 = eligible · R.
+    //   px  slope aspect shade   R    eligible
+    //   0    65    180    1      11   no  (too steep)
+    //   1    20     10    1      12   no  (steep north face)
+    //   2    10     10    1      13   yes (north face below 15°)
+    //   3    30     90    1      14   yes (east)
+    //   4    30    180    0.6    15   no  (shade)
+    //   5     2      0    1      16   yes (flat: panel at flat_panel_tilt_deg = 0, H_A = H)
+    //   6   NaN    180    1      17   no data: not a roof-PV pixel
+    //   7    30    180  NaN      18   no data
+    Block b = make_block({11, 12, 13, 14, 15, 16, 17, 18}, {1, 1, 1, 1, 1, 1, 1, 1});
+    b.slope = arr({65, 20, 10, 30, 30, 2, kNaN, 30});
+    b.aspect = arr({180, 10, 10, 90, 180, 0, 180, 180});
+    b.shade = arr({1, 1, 1, 1, 0.6, 1, 1, kNaN});
+    Columns out = run_roof(b, flat_roof_params());
+
+    const double expected_eligible[] = {0, 0, 13, 14, 0, 16, 0, 0};
+    const double expected_pv_px[] = {1, 1, 1, 1, 1, 1, 0, 0};
+    for (int i = 0; i < 8; ++i) {
+        CAPTURE(i);
+        CHECK(out(i, q_eligible_roof_m2) == expected_eligible[i]);
+        CHECK(out(i, q_roof_pv_px) == expected_pv_px[i]);
+        // capacity = R_elig · 0.8 · 0.167
+        CHECK(out(i, q_roof_capacity_kw) == doctest::Approx(expected_eligible[i] * 0.8 * 0.167).epsilon(1e-12));
+        // theoretical does not depend on eligibility: H · R = 1150 R on every valid pixel
+        CHECK(out(i, q_roof_theoretical_kwh) == doctest::Approx(expected_pv_px[i] * 1150.0 * (11 + i)));
+    }
+    // Ineligible faces carry no panels: technical and usable are 0.
+    for (int i : {0, 1, 4, 6, 7}) {
+        CAPTURE(i);
+        CHECK(out(i, q_roof_technical_kwh) == 0);
+        CHECK(out(i, q_roof_usable_kwh) == 0);
+    }
+    // The flat roof (2° < 3°) carries a panel at the flat tilt (0 here): H_A = 1150.
+    // P = 16 · 0.8 · 0.167 = 2.1376 kW; technical = 2.1376 · 1150 · 0.88 = 2.1376 · 1012 = 2163.2512 kWh
+    CHECK(out(5, q_roof_technical_kwh) == doctest::Approx(2163.2512).epsilon(1e-9));
+    // usable = 2163.2512 · 0.85 = 1838.76352
+    CHECK(out(5, q_roof_usable_kwh) == doctest::Approx(1838.76352).epsilon(1e-9));
+    // Sloped eligible faces get some positive energy (their in-plane value is not hand-computable).
+    CHECK(out(2, q_roof_technical_kwh) > 0);
+    CHECK(out(3, q_roof_technical_kwh) > 0);
+    CHECK_FALSE(out.isNaN().any());
+}
+
+TEST_CASE("solar_roof_kernel: a flat roof without aspect (undefined on flat faces) still carries panels") {
+    // method.md §3: flat roofs (β < 3°) carry panels facing south at the flat tilt, so their aspect is
+    // not used. The roof-slope preparation (src/prepare/dsm_slope.cpp) writes nodata aspect where the
+    // surface is exactly flat, so a flat roof with a NaN aspect must count like any flat roof.
+    //   px0: slope 1°, aspect NaN, R = 16 m²;  px1: slope 1°, aspect 0°, R = 16 m² (the same roof with an aspect)
+    Block b = make_block({16, 16}, {1, 1});
+    b.slope = arr({1, 1});
+    b.aspect = arr({kNaN, 0});
+    Columns out = run_roof(b, flat_roof_params());
+    for (int i = 0; i < 2; ++i) {
+        CAPTURE(i);
+        CHECK(out(i, q_roof_pv_px) == 1);
+        CHECK(out(i, q_roof_theoretical_kwh) == doctest::Approx(1150.0 * 16));  // H · R = 18,400
+        CHECK(out(i, q_eligible_roof_m2) == 16);
+        // 16 · 0.8 · 0.167 = 2.1376 kW; · 1150 · 0.88 = 2163.2512 kWh
+        CHECK(out(i, q_roof_technical_kwh) == doctest::Approx(2163.2512).epsilon(1e-9));
+    }
+}
+
+TEST_CASE("solar_roof_kernel works on a span inside a block") {
+    // The same pixel at offset 2 of a 4-pixel block: only the span's rows are written.
+    Block b = make_block({kNaN, kNaN, 40, kNaN}, {1, 1, 1, 1});
+    Columns out = Columns::Zero(1, q_count);
+    solar_roof_kernel(b, Span{2, 1}, flat_roof_params(), sky(), out);
+    CHECK(out(0, q_roof_pv_px) == 1);
+    CHECK(out(0, q_roof_technical_kwh) == doctest::Approx(5408.128).epsilon(1e-12));
+}
+
+TEST_CASE("solar_land_kernel: classes, open ground, terrain slope and inclusion by hand") {
+    LandUseTable t = LandUseTable::l03b_default();
+    const int wasteland = t.index_of(600), paddy = t.index_of(100), other = t.index_of(1000), river = t.index_of(1100);
+    REQUIRE(wasteland >= 0);
+    REQUIRE(paddy >= 0);
+    REQUIRE(other >= 0);
+    REQUIRE(river >= 0);
+    // Default pv_fraction (datasets/landuse/l03b_classes.csv): 600 → 0.30, 100 → 0.05, 1000 → 0.10; 1100 excluded.
+    //   px class      roof  terrain inclusion GHI
+    //   0  600        20    5       1         1150
+    //   1  600        NaN   25      1         1150
+    //   2  1100 (ex)  0     0       1         1150
+    //   3  100        0     19.9    0.5       1150
+    //   4  1000       30    20      1         1150
+    //   5  -1 (none)  0     0       1         1150
+    //   6  600        0     0       1         NaN
+    //   7  600        150   0       1         1150   (roof larger than the pixel: open ground 0)
+    Block b = make_block({20, kNaN, 0, 0, 30, 0, 0, 150}, {1, 1, 1, 1, 1, 1, kNaN, 1});
+    b.landuse.resize(8);
+    b.landuse << wasteland, wasteland, river, paddy, other, -1, wasteland, wasteland;
+    b.terrain_slope = arr({5, 25, 0, 19.9, 20, 0, 0, 0});
+    b.inclusion = arr({1, 1, 1, 0.5, 1, 1, 1, 1});
+    Columns out = run_land(b, flat_land_params(), t);
+
+    // Valid land-PV pixels: a class, a GHI and a terrain slope.
+    const double pv_px[] = {1, 1, 1, 1, 1, 0, 0, 1};
+    // Land (not excluded) pixels: area A_px = 100 m², theoretical H · A_px = 1150 · 100 = 115,000 kWh.
+    const double land[] = {1, 1, 0, 1, 1, 0, 0, 1};
+    // capacity = (A_px − R) · pv_fraction · 0.05 kW/m²:
+    //   px0 (100 − 20) · 0.30 · 0.05 = 1.2;  px1 (100 − 0) · 0.30 · 0.05 = 1.5 (no roof data: R = 0)
+    //   px3 100 · 0.05 · 0.05 = 0.25;        px4 (100 − 30) · 0.10 · 0.05 = 0.35;  px7 max(100 − 150, 0) = 0
+    const double capacity[] = {1.2, 1.5, 0, 0.25, 0.35, 0, 0, 0};
+    // technical = P · H_A · 0.88 with H_A = 1150 (flat panel): P · 1012
+    //   1.2 · 1012 = 1214.4;  1.5 · 1012 = 1518;  0.25 · 1012 = 253;  0.35 · 1012 = 354.2
+    const double technical[] = {1214.4, 1518, 0, 253, 354.2, 0, 0, 0};
+    // usable = technical · inclusion · (terrain < 20°):
+    //   px0 1214.4;  px1 terrain 25 → 0;  px3 253 · 0.5 = 126.5;  px4 terrain exactly 20 → 0
+    const double usable[] = {1214.4, 0, 0, 126.5, 0, 0, 0, 0};
+    for (int i = 0; i < 8; ++i) {
+        CAPTURE(i);
+        CHECK(out(i, q_land_pv_px) == pv_px[i]);
+        CHECK(out(i, q_land_area_m2) == doctest::Approx(100 * land[i]));
+        CHECK(out(i, q_land_theoretical_kwh) == doctest::Approx(115000 * land[i]).epsilon(1e-12));
+        CHECK(out(i, q_land_capacity_kw) == doctest::Approx(capacity[i]).epsilon(1e-12));
+        CHECK(out(i, q_land_technical_kwh) == doctest::Approx(technical[i]).epsilon(1e-12));
+        CHECK(out(i, q_land_usable_kwh) == doctest::Approx(usable[i]).epsilon(1e-12));
+    }
+    CHECK_FALSE(out.isNaN().any());
+}
+
+TEST_CASE("solar_land_kernel without terrain slope: no slope restriction") {
+    LandUseTable t = LandUseTable::l03b_default();
+    Block b = make_block({20}, {1});
+    b.landuse.resize(1);
+    b.landuse << t.index_of(600);
+    Columns out = run_land(b, flat_land_params(), t);
+    // (100 − 20) · 0.30 · 0.05 = 1.2 kW; 1.2 · 1150 · 0.88 = 1214.4 kWh, all usable (no inclusion, no slope)
+    CHECK(out(0, q_land_usable_kwh) == doctest::Approx(1214.4).epsilon(1e-12));
+}
