@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
     repot::cli::invocation().assign(argv, argv + argc);
     CLI::App app{"repot: theoretical, technical and usable renewable-energy potential per municipality"};
     app.require_subcommand(1);
+    // Usage errors read like every other error: one line, prefixed, pointing at --help.
+    app.failure_message([](const CLI::App*, const CLI::Error& e) {
+        return std::string("repot: error: ") + e.what() + " (see --help)\n";
+    });
     app.set_version_flag("--version", [] { return repot::version_text(); });
 
     repot::cli::Action action;

@@ -335,6 +335,20 @@ void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
         idx_(i, 2) = cell(x0, y0 + 1), wt_(i, 2) = (1 - tx) * ty;
         idx_(i, 3) = cell(x0 + 1, y0 + 1), wt_(i, 3) = tx * ty;
     }
+    // Fast path, the common case: every tap inside the read window and no nodata in it.
+    if ((idx_ >= 0).all() && !buf_.hasNaN()) {
+        for (int b = 0; b < in_.bands; ++b) {
+            const double* src = buf_.col(b).data();
+            double* dst = out.col(b).data();
+            if (bilinear)
+                for (Eigen::Index i = 0; i < n; ++i)
+                    dst[i] = wt_(i, 0) * src[idx_(i, 0)] + wt_(i, 1) * src[idx_(i, 1)] + wt_(i, 2) * src[idx_(i, 2)] +
+                             wt_(i, 3) * src[idx_(i, 3)];
+            else
+                for (Eigen::Index i = 0; i < n; ++i) dst[i] = wt_(i, 0) * src[idx_(i, 0)];
+        }
+        return;
+    }
     for (int b = 0; b < in_.bands; ++b) {
         const double* src = buf_.col(b).data();
         double* dst = out.col(b).data();

@@ -1,0 +1,169 @@
+// Bad inputs to `repot run`: each fails with exit code 1 (data) or 2 (usage), one line
+// `repot: error: ...` on stderr naming the file (or flag) and the problem, and no potential.csv;
+// and a failing run leaves the outputs of an earlier run untouched.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "cli_support.hpp"
+
+using namespace repot_cli_test;
+
+namespace {
+
+// Files of the output folder (empty if it does not exist).
+std::set<std::string> files_in(const fs::path& dir) {
+    std::set<std::string> out;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return out;
+    for (const auto& e : fs::directory_iterator(dir)) out.insert(e.path().filename().string());
+    return out;
+}
+
+// Runs and checks the failure contract; `needles` must all appear in the error line.
+void expect_failure(const std::vector<std::string>& args, const fs::path& out, int code,
+                    const std::vector<std::string>& needles) {
+    auto r = run_repot(args);
+    INFO(describe(r));
+    CHECK(r.code == code);
+    auto lines = lines_of(r.err);
+    // Exactly one line on stderr: the error, nothing else (no GDAL "ERROR 4:" noise, no usage text).
+    CHECK(lines.size() == 1);
+    std::string error_line;
+    for (const auto& l : lines)
+        if (l.rfind("repot: error: ", 0) == 0) error_line = l;
+    REQUIRE_MESSAGE(!error_line.empty(), "no line starting with 'repot: error: '");
+    for (const auto& n : needles) {
+        INFO("error line should mention: ", n);
+        CHECK(contains(error_line, n));
+    }
+    CHECK(r.out.empty());
+    // Nothing written: no potential.csv, nor any staged or half-written file.
+    CHECK_FALSE(fs::exists(out / "potential.csv"));
+    CHECK(files_in(out).empty());
+}
+
+}  // namespace
+
+TEST_CASE("cli errors: bad inputs fail with one clear line and no outputs") {
+    TinyCase tc;
+    TempDir work("err");
+    const fs::path out = work.path() / "out";  // fresh in each subcase (the TempDir is per subcase run)
+    const auto base = tc.run_args(out.string());
+
+    SUBCASE("missing roof file") {
+        const std::string missing = work / "no_such_roof.tif";
+        expect_failure(with_flag(base, "--roof", missing), out, 1, {missing, "cannot open"});
+    }
+    SUBCASE("roof raster without CRS") {
+        const std::string path = work / "roof_no_crs.tif";
+        RasterSpec s = TinyCase::spec(GDT_Float32, TinyCase::ROOF_NODATA);
+        s.epsg = 0;
+        write_raster(path, s, {TinyCase::roof_band()});
+        expect_failure(with_flag(base, "--roof", path), out, 1, {path, "no CRS"});
+    }
+    SUBCASE("GHI raster that does not overlap the grid") {
+        const std::string path = work / "ghi_far.tif";
+        RasterSpec s = TinyCase::spec(GDT_Float32, std::nullopt);
+        s.x0 += 100000;  // 100 km east
+        write_raster(path, s, TinyCase::ghi_bands());
+        expect_failure(with_flag(base, "--ghi", path), out, 1, {path, "ghi", "does not overlap"});
+    }
+    SUBCASE("GHI raster with 2 bands") {
+        const std::string path = work / "ghi_2band.tif";
+        write_raster(path, TinyCase::spec(GDT_Float32, std::nullopt), TinyCase::ghi_bands(2));
+        expect_failure(with_flag(base, "--ghi", path), out, 1, {path, "2 band(s)", "expected 1 or 12"});
+    }
+    SUBCASE("zones file with duplicate ids") {
+        const std::string path = work / "zones_dup.geojson";
+        auto zs = TinyCase::zone_polygons();
+        zs[1].id = "101";
+        write_zones_geojson(path, zs);
+        expect_failure(with_flag(base, "--zones", path), out, 1, {path, "duplicate zone id '101'"});
+    }
+    SUBCASE("land-use code missing from the class table") {
+        const std::string path = work / "landuse_4242.tif";
+        auto v = TinyCase::landuse_band();
+        v[size_t(5 * TinyCase::W + 4)] = 4242;  // pixel (4, 5), inside Alpha
+        write_raster(path, TinyCase::spec(GDT_UInt16, 0), {v});
+        expect_failure(with_flag(base, "--landuse", path), out, 1, {path, "4242", "not in the class table"});
+    }
+    SUBCASE("unwritable --out (below a regular file)") {
+        const std::string file = work / "a_file";
+        write_text(file, "not a folder\n");
+        const std::string bad_out = file + "/sub";
+        expect_failure(with_flag(base, "--out", bad_out), bad_out, 1, {bad_out, "output folder"});
+        CHECK(read_text(file) == "not a folder\n");
+    }
+    SUBCASE("roof raster with a negative value") {
+        const std::string path = work / "roof_negative.tif";
+        auto v = TinyCase::roof_band();
+        v[size_t(4 * TinyCase::W + 3)] = -5;  // pixel (3, 4), inside Alpha
+        write_raster(path, TinyCase::spec(GDT_Float32, TinyCase::ROOF_NODATA), {v});
+        expect_failure(with_flag(base, "--roof", path), out, 1, {path, "negative", "(3, 4)"});
+    }
+    SUBCASE("roof raster with NaN not declared nodata") {
+        const std::string path = work / "roof_nan.tif";
+        auto v = TinyCase::roof_band();
+        v[size_t(4 * TinyCase::W + 3)] = NAN;
+        write_raster(path, TinyCase::spec(GDT_Float32, TinyCase::ROOF_NODATA), {v});
+        expect_failure(with_flag(base, "--roof", path), out, 1, {path, "NaN", "nodata"});
+    }
+    SUBCASE("scenario with an unknown key") {
+        const std::string path = work / "typo.toml";
+        write_text(path, "[solar_roof]\ncoverge = 0.7\n");
+        expect_failure(with_flag(base, "--scenario", path), out, 2, {path, "coverge", "unknown"});
+    }
+    SUBCASE("scenario value out of range") {
+        const std::string path = work / "range.toml";
+        write_text(path, "[solar_roof]\ncoverage = 1.5\n");
+        expect_failure(with_flag(base, "--scenario", path), out, 2, {path, "coverage", "range"});
+    }
+    SUBCASE("--roof-slope without --roof-aspect") {
+        expect_failure(with_flag(base, "--roof-slope", tc.roof), out, 2, {"--roof-slope", "--roof-aspect"});
+    }
+    SUBCASE("missing required flag") {
+        expect_failure(without_flag(base, "--roof"), out, 2, {"--roof"});
+    }
+}
+
+TEST_CASE("cli errors: a failing run leaves the earlier outputs untouched") {
+    TinyCase tc;
+    TempDir work("err");
+    const fs::path out = work.path() / "out";
+    auto ok = run_repot(tc.run_args(out.string()));
+    INFO(describe(ok));
+    REQUIRE(ok.code == 0);
+    const std::set<std::string> files{"potential.csv", "potential_long.csv", "run.json"};
+    REQUIRE(files_in(out) == files);
+    std::map<std::string, std::string> before;
+    for (const auto& f : files) before[f] = read_text(out / f);
+
+    SUBCASE("failing in the computation, after the output folder was checked") {
+        // An unknown land-use code is only found when its block is read.
+        const std::string path = work / "landuse_4242.tif";
+        auto v = TinyCase::landuse_band();
+        v[size_t(5 * TinyCase::W + 4)] = 4242;
+        write_raster(path, TinyCase::spec(GDT_UInt16, 0), {v});
+        auto r = run_repot(with_flag(tc.run_args(out.string()), "--landuse", path));
+        INFO(describe(r));
+        CHECK(r.code == 1);
+    }
+    SUBCASE("failing while opening the inputs") {
+        auto r = run_repot(with_flag(tc.run_args(out.string()), "--roof", work / "missing.tif"));
+        INFO(describe(r));
+        CHECK(r.code == 1);
+    }
+    SUBCASE("failing on a bad scenario") {
+        const std::string path = work / "typo.toml";
+        write_text(path, "[solar_land]\npanel_tilt = 0\n");
+        auto r = run_repot(with_flag(tc.run_args(out.string()), "--scenario", path));
+        INFO(describe(r));
+        CHECK(r.code == 2);
+    }
+    CHECK(files_in(out) == files);  // no temporaries left beside them
+    for (const auto& f : files) {
+        INFO(f, " changed by the failing run");
+        CHECK(read_text(out / f) == before[f]);
+    }
+}

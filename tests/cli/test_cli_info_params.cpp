@@ -1,0 +1,113 @@
+// `repot params`, `repot params --landuse-classes`, `repot info` on the tiny case, `repot --version`.
+#include <doctest/doctest.h>
+
+#include "cli_support.hpp"
+
+using namespace repot_cli_test;
+
+TEST_CASE("cli params: the default scenario as TOML") {
+    auto r = run_repot({"params"});
+    INFO(describe(r));
+    REQUIRE(r.code == 0);
+    CHECK(r.err.empty());
+    for (const char* section : {"[solar_roof]", "[solar_land]", "[irradiation]", "[solar_heat]", "[ground_heat]",
+                                "[waste]", "[co2]"}) {
+        INFO("section ", section);
+        CHECK(contains(r.out, std::string("\n") + section + "\n"));
+    }
+    CHECK(contains(r.out, "\ncoverage = 0.8 "));
+    CHECK(contains(r.out, "(assumption)"));  // assumptions are marked as such (method.md)
+    CHECK(contains(r.out, "monthly_profile = ["));
+
+    SUBCASE("its output is a valid scenario that reads back to the same text") {
+        TempDir dir("params");
+        const std::string path = dir / "defaults.toml";
+        write_text(path, r.out);
+        auto back = run_repot({"params", "--scenario", path});
+        INFO(describe(back));
+        REQUIRE(back.code == 0);
+        CHECK(back.out == r.out);
+    }
+    SUBCASE("a scenario file merged over the defaults") {
+        TinyCase tc;
+        auto s = run_repot({"params", "--scenario", tc.scenario});
+        INFO(describe(s));
+        REQUIRE(s.code == 0);
+        CHECK(contains(s.out, "\nflat_panel_tilt_deg = 0 "));
+        CHECK(contains(s.out, "\npanel_tilt_deg = 0 "));
+        CHECK(contains(s.out, "\ncoverage = 0.8 "));
+    }
+    SUBCASE("an unknown key is a usage error") {
+        TempDir dir("params");
+        const std::string path = dir / "typo.toml";
+        write_text(path, "[co2]\nelectricity = 0.4\n");
+        auto bad = run_repot({"params", "--scenario", path});
+        INFO(describe(bad));
+        CHECK(bad.code == 2);
+        CHECK(bad.err.rfind("repot: error: ", 0) == 0);
+        CHECK(contains(bad.err, "electricity"));
+    }
+}
+
+TEST_CASE("cli params --landuse-classes: the default class table") {
+    auto r = run_repot({"params", "--landuse-classes"});
+    INFO(describe(r));
+    REQUIRE(r.code == 0);
+    auto lines = lines_of(r.out);
+    REQUIRE(lines.size() == 13);  // header + the 12 L03-b classes of method.md §4
+    CHECK(lines[0] == "code,name,pv_fraction,gsh_fraction,excluded");
+    CsvTable t(r.out);
+    for (const char* code : {"100", "200", "500", "600", "700", "901", "902", "1000", "1100", "1400", "1500", "1600"}) {
+        INFO("code ", code);
+        CHECK_NOTHROW(t.row_where("code", code));
+    }
+    CHECK(t.cell("code", "1100", "excluded") == "1");
+    CHECK(t.cell("code", "1500", "excluded") == "1");
+    CHECK(t.cell("code", "600", "excluded") == "0");
+}
+
+TEST_CASE("cli info: the tiny case") {
+    TinyCase tc;
+    auto r = run_repot(tc.args("info", ""));
+    INFO(describe(r));
+    REQUIRE(r.code == 0);
+    CHECK(r.err.empty());
+    CHECK(contains(r.out, "40 × 12 px"));
+    CHECK(contains(r.out, "zones: 3 from " + tc.zones + " (2 overlap the grid's extent)"));
+    for (const char* layer : {"roof: ", "ghi: ", "landuse: "}) {
+        INFO("layer ", layer);
+        CHECK(contains(r.out, std::string("\n  ") + layer));
+    }
+    CHECK(contains(r.out, "12 band(s)"));
+    CHECK(contains(r.out, "land-use classes: 12"));
+    CHECK(contains(r.out, "solar_land"));
+
+    SUBCASE("without land use it says land PV is not computed") {
+        auto r2 = run_repot(tc.args("info", "", false));
+        INFO(describe(r2));
+        REQUIRE(r2.code == 0);
+        CHECK_FALSE(contains(r2.out, "\n  landuse: "));
+        CHECK(contains(r2.out, "land PV is not computed"));
+    }
+    SUBCASE("a bad input fails as run would") {
+        TempDir dir("info");
+        const std::string path = dir / "ghi_2band.tif";
+        write_raster(path, TinyCase::spec(GDT_Float32, std::nullopt), TinyCase::ghi_bands(2));
+        auto bad = run_repot(with_flag(tc.args("info", ""), "--ghi", path));
+        INFO(describe(bad));
+        CHECK(bad.code == 1);
+        CHECK(bad.err.rfind("repot: error: ", 0) == 0);
+        CHECK(contains(bad.err, path));
+    }
+}
+
+TEST_CASE("cli --version names repot GDAL PROJ and Eigen") {
+    auto r = run_repot({"--version"});
+    INFO(describe(r));
+    REQUIRE(r.code == 0);
+    CHECK(contains(r.out, std::string("repot ") + REPOT_VERSION));
+    for (const char* lib : {"GDAL", "PROJ", "Eigen"}) {
+        INFO(lib);
+        CHECK(contains(r.out, lib));
+    }
+}
