@@ -181,6 +181,10 @@ PixelMapper::PixelMapper(const GridSpec& from, const GridSpec& to) : grid_(from)
     }
 }
 
+bool PixelMapper::axis_aligned() const {
+    return !ct_ && grid_.geotransform[2] == 0 && grid_.geotransform[4] == 0 && inv_src_[2] == 0 && inv_src_[4] == 0;
+}
+
 void PixelMapper::map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) const {
     const auto& iv = inv_src_;
     sx.resize(w.size());
@@ -337,6 +341,7 @@ void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
     }
     // Fast path, the common case: every tap inside the read window and no nodata in it.
     if ((idx_ >= 0).all() && !buf_.hasNaN()) {
+        if (bilinear && mapper_.axis_aligned()) return bilinear_separable(w, ax, ay, rw, rh, out);
         for (int b = 0; b < in_.bands; ++b) {
             const double* src = buf_.col(b).data();
             double* dst = out.col(b).data();
@@ -363,6 +368,35 @@ void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
             }
             if (!bilinear) dst[i] = wsum > 0 ? sum : NAN;
             else dst[i] = wsum > 0 ? sum / wsum : NAN;
+        }
+    }
+}
+
+void RasterReader::bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out) {
+    // Same CRS, no rotation: a pixel's source column depends on its column only, its source row on
+    // its row only. Interpolate each source row along x once, then each output row is a lerp of two.
+    Eigen::ArrayXi xi(w.width);
+    Eigen::ArrayXd tx(w.width);
+    for (int c = 0; c < w.width; ++c) {
+        double fx = sx_(c) - 0.5;
+        int x0 = int(std::floor(fx));
+        xi(c) = x0 - ax;
+        tx(c) = fx - x0;
+    }
+    Eigen::ArrayXXd rows(w.width, rh);  // column k: source row ay + k interpolated along x
+    for (int b = 0; b < in_.bands; ++b) {
+        const double* src = buf_.col(b).data();
+        for (int k = 0; k < rh; ++k) {
+            const double* line = src + int64_t(k) * rw;
+            for (int c = 0; c < w.width; ++c)
+                rows(c, k) = line[xi(c)] * (1 - tx(c)) + line[xi(c) + 1] * tx(c);
+        }
+        for (int r = 0; r < w.height; ++r) {
+            double fy = sy_(int64_t(r) * w.width) - 0.5;
+            int y0 = int(std::floor(fy));
+            double ty = fy - y0;
+            int k = y0 - ay;
+            out.col(b).segment(int64_t(r) * w.width, w.width) = rows.col(k) * (1 - ty) + rows.col(k + 1) * ty;
         }
     }
 }

@@ -67,6 +67,8 @@ public:
     PixelMapper(const GridSpec& from, const GridSpec& to);
     // sx, sy sized w*h, NaN where the transform fails.
     void map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) const;
+    // Same CRS and no rotation: source column depends on the column only, source row on the row only.
+    bool axis_aligned() const;
 
 private:
     GridSpec grid_;
@@ -86,6 +88,7 @@ private:
     void read_aligned(const Window& w, Eigen::ArrayXXd& out);
     void read_resampled(const Window& w, Eigen::ArrayXXd& out);
     void read_aggregated(const Window& w, Eigen::ArrayXXd& out);
+    void bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out);
 
     const RasterInput& in_;
     GridSpec grid_;
