@@ -21,7 +21,7 @@ ProgressFn make_progress(bool quiet, bool json) {
             int pct = int(f * 100);
             if (pct == last) return;
             last = pct;
-            std::fprintf(stderr, "{\"progress\": %.2f}\n", f);
+            std::fprintf(stderr, "{\"progress\": %.2f}\n", pct / 100.0);
         };
     if (!isatty(fileno(stderr))) return {};
     return [](double f) { GDALTermProgress(f, nullptr, nullptr); };

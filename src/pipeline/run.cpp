@@ -115,8 +115,13 @@ std::string describe_inputs(const RunOptions& o) {
     out += "layers:\n";
     for (const RasterInput* r : in.rasters()) out += "  " + r->describe() + "\n";
     if (in.classes) out += fmt::format("land-use classes: {} from {}\n", in.classes->classes().size(), in.classes->origin());
+    const bool demand = in.population || in.heat_demand;
     out += "computes: solar_roof (theoretical, technical, usable)";
     if (in.landuse) out += ", solar_land (theoretical, technical, usable)";
+    out += fmt::format(", solar_heat and ground_heat (theoretical, technical{})", demand ? ", usable" : "");
+    if (!o.waste_plants.empty())
+        out += fmt::format(", waste from {} plants by host{}", in.plants.size(),
+                           in.members.empty() ? "" : " and by the municipalities they serve");
     out += "\n";
     for (const auto& n : in.notes) out += "note: " + n + "\n";
     return out;
