@@ -32,7 +32,9 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
     out.col(q_roof_pv_px) = valid.cast<double>();
     out.col(q_roof_theoretical_kwh) = valid.select(H_year * R, 0.0);
 
-    Eigen::ArrayXd eligible_area = valid.select(roof_eligible(slope, aspect, shade, p) * R, 0.0);
+    // Without slope and shade layers every roof is flat, unshaded and eligible.
+    Eigen::ArrayXd eligible_area = valid.select(R, 0.0);
+    if (sloped || b.shade.size()) eligible_area *= roof_eligible(slope, aspect, shade, p);
     out.col(q_eligible_roof_m2) = eligible_area;
     Eigen::ArrayXd capacity = eligible_area * p.coverage * p.density_kw_m2;
     out.col(q_roof_capacity_kw) = capacity;
