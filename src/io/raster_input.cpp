@@ -242,9 +242,31 @@ void PixelMapper::map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) c
 
 // --- RasterReader ------------------------------------------------------------------------------
 
+namespace {
+
+// The source pixels around a set of fractional source coordinates (one pixel of margin for the
+// bilinear taps), clipped to the raster; nullopt when none is inside.
+std::optional<Window> covering_window(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, int width, int height) {
+    double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+        if (std::isfinite(x(i)) && std::isfinite(y(i))) {
+            xmin = std::min(xmin, x(i)), xmax = std::max(xmax, x(i));
+            ymin = std::min(ymin, y(i)), ymax = std::max(ymax, y(i));
+        }
+    if (!std::isfinite(xmin)) return std::nullopt;
+    int ax = std::max(0, int(std::floor(xmin)) - 1), ay = std::max(0, int(std::floor(ymin)) - 1);
+    int bx = std::min(width, int(std::floor(xmax)) + 2), by = std::min(height, int(std::floor(ymax)) + 2);
+    if (ax >= bx || ay >= by) return std::nullopt;
+    return Window{ax, ay, bx - ax, by - ay};
+}
+
+}  // namespace
+
 RasterReader::RasterReader(const RasterInput& input, const GridSpec& grid)
     : in_(input), grid_(grid), ds_(open_raster(input.path)),
-      mapper_(input.aggregate ? PixelMapper(as_grid(input), grid) : PixelMapper(grid, input)) {}
+      mapper_(input.aggregate ? PixelMapper(as_grid(input), grid) : PixelMapper(grid, input)) {
+    if (input.aggregate) grid_to_source_ = std::make_unique<PixelMapper>(grid, input);
+}
 
 void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& buf) {
     buf.resize(int64_t(w) * h, in_.bands);
@@ -292,16 +314,9 @@ void RasterReader::read_aligned(const Window& w, Eigen::ArrayXXd& out) {
 
 void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
     mapper_.map(w, sx_, sy_);
-    double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
-    for (int64_t i = 0; i < w.size(); ++i)
-        if (std::isfinite(sx_(i)) && std::isfinite(sy_(i))) {
-            xmin = std::min(xmin, sx_(i)), xmax = std::max(xmax, sx_(i));
-            ymin = std::min(ymin, sy_(i)), ymax = std::max(ymax, sy_(i));
-        }
-    if (!std::isfinite(xmin)) return;
-    int ax = std::max(0, int(std::floor(xmin)) - 1), ay = std::max(0, int(std::floor(ymin)) - 1);
-    int bx = std::min(in_.width, int(std::floor(xmax)) + 2), by = std::min(in_.height, int(std::floor(ymax)) + 2);
-    if (ax >= bx || ay >= by) return;
+    auto win = covering_window(sx_, sy_, in_.width, in_.height);
+    if (!win) return;
+    const int ax = win->x0, ay = win->y0, bx = ax + win->width, by = ay + win->height;
     const int rw = bx - ax, rh = by - ay;
     read_source(ax, ay, rw, rh, buf_);
     const Eigen::Index n = w.size();
@@ -402,22 +417,12 @@ void RasterReader::bilinear_separable(const Window& w, int ax, int ay, int rw, i
 }
 
 void RasterReader::read_aggregated(const Window& w, Eigen::ArrayXXd& out) {
-    // Source window: the grid window's corners in source pixels, with a margin of one source pixel.
-    PixelMapper grid_to_src(grid_, in_);
+    // Source window: the grid window, grown by a pixel, in source pixels (with a source pixel margin).
     Eigen::ArrayXd cx, cy;
-    Window corners{w.x0 - 1, w.y0 - 1, w.width + 2, w.height + 2};
-    grid_to_src.map(corners, cx, cy);
-    double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
-    for (int64_t i = 0; i < cx.size(); ++i)
-        if (std::isfinite(cx(i)) && std::isfinite(cy(i))) {
-            xmin = std::min(xmin, cx(i)), xmax = std::max(xmax, cx(i));
-            ymin = std::min(ymin, cy(i)), ymax = std::max(ymax, cy(i));
-        }
-    if (!std::isfinite(xmin)) return;
-    int ax = std::max(0, int(std::floor(xmin)) - 1), ay = std::max(0, int(std::floor(ymin)) - 1);
-    int bx = std::min(in_.width, int(std::ceil(xmax)) + 1), by = std::min(in_.height, int(std::ceil(ymax)) + 1);
-    if (ax >= bx || ay >= by) return;
-    Window src{ax, ay, bx - ax, by - ay};
+    grid_to_source_->map(Window{w.x0 - 1, w.y0 - 1, w.width + 2, w.height + 2}, cx, cy);
+    auto win = covering_window(cx, cy, in_.width, in_.height);
+    if (!win) return;
+    const Window src = *win;
     read_source(src.x0, src.y0, src.width, src.height, buf_);
     mapper_.map(src, sx_, sy_);  // source pixel centres -> grid pixel coordinates
     for (int64_t i = 0; i < src.size(); ++i) {

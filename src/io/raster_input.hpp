@@ -93,7 +93,8 @@ private:
     const RasterInput& in_;
     GridSpec grid_;
     std::unique_ptr<GDALDataset> ds_;
-    PixelMapper mapper_;
+    PixelMapper mapper_;  // grid -> source pixels; source -> grid pixels when aggregating
+    std::unique_ptr<PixelMapper> grid_to_source_;  // aggregating only: finds the source window of a block
     Eigen::ArrayXd sx_, sy_;
     Eigen::ArrayXXd buf_;
     Eigen::Array<int64_t, Eigen::Dynamic, Eigen::Dynamic> idx_;  // resampling taps per pixel
