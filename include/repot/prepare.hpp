@@ -36,6 +36,7 @@ struct PrepareRoofsOptions {
     std::string dsm;                   // optional: DSM raster (same CRS, grid nested in the output grid)
     std::string slope_output;          // with dsm: roof slope in degrees
     std::string aspect_output;         // with dsm: roof aspect in degrees clockwise from north
+    bool merge_overlaps = true;        // overlapping footprints count once (union per tile); false: they add
     bool make_valid = false;           // repair invalid polygons (OGR MakeValid) instead of refusing them
     int tile_size = 1024;              // output pixels per tile side: bounds memory
     PrepareProgress progress;
@@ -56,7 +57,8 @@ struct PrepareRoofsSummary {
     // Rasters (sums of the double accumulators, before the Float32 cast).
     double raster_area_m2 = 0;
     std::int64_t buildings_counted = 0;     // Σ of the count raster
-    std::int64_t overlap_pixels = 0;        // pixels holding more roof than their area (overlapping footprints)
+    std::int64_t overlap_groups = 0;        // groups of overlapping footprints merged (a group is counted in each tile it meets)
+    std::int64_t overlap_pixels = 0;        // pixels holding more roof than their area
     std::int64_t slope_pixels = 0;          // pixels that received a slope from the DSM
     std::vector<std::string> written;       // output files, in the order written
 };
