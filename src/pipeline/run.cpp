@@ -29,7 +29,7 @@ std::string summary_table(const ResultsTable& t) {
         {"solar_land_usable_mwh", "land PV MWh"},
         {"solar_heat_usable_gj", "sol.heat GJ"},
         {"ground_heat_usable_gj", "ground GJ"},
-        {"waste_served_power_usable_mwh", "waste MWh"},
+        {"waste_served_power_usable_mwh", "waste MWh"},  // by host when no membership table is given
     };
     std::string out = fmt::format("{:<6} {:<10}", "zone", "name");
     for (auto [c, label] : cols) out += fmt::format(" {:>13}", label);
@@ -38,6 +38,7 @@ std::string summary_table(const ResultsTable& t) {
         out += fmt::format("{:<6} {:<10}", t.rows[r].zone_id, t.rows[r].zone_name);
         for (auto [c, label] : cols) {
             auto v = t.value(r, c);
+            if (!v && std::string(c) == "waste_served_power_usable_mwh") v = t.value(r, "waste_power_usable_mwh");
             out += fmt::format(" {:>13}", v ? fmt::format("{:.0f}", *v) : std::string("-"));
         }
         out += "\n";
