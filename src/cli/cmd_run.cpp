@@ -43,9 +43,8 @@ void add_run_command(CLI::App& root, Action& action) {
     cmd->add_flag("-q,--quiet", *quiet, "No progress or summary on the terminal");
     cmd->add_flag("--progress-json", *json, "Progress as JSON lines on stderr");
     action = nullptr;
-    cmd->callback([&action, o, quiet, json, &root] {
-        action = [o, quiet, json, &root] {
-            (void)root;
+    cmd->callback([&action, o, quiet, json] {
+        action = [o, quiet, json] {
             o->command_line = invocation();
             RunSummary s = run(*o, make_progress(*quiet, *json));
             if (!*quiet) {

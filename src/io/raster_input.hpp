@@ -29,7 +29,6 @@ struct LayerRules {
 };
 
 // A validated raster input: opened once on the main thread, then read by each worker's RasterReader.
-struct RasterInput;
 struct RasterInput {
     LayerRules rules;
     std::string path;
@@ -47,8 +46,9 @@ struct RasterInput {
     std::shared_ptr<const std::vector<uint32_t>> centre_counts;
 
     static RasterInput open(const std::string& path, const LayerRules& rules, const GridSpec& grid);
+    // Whether the layer's extent, transformed to the grid CRS, intersects the grid's extent.
     bool overlaps(const GridSpec& grid) const;
-    // Share of the grid's extent that the layer's extent covers (bounding boxes in the grid CRS).
+    // One line for `repot info`: size, bands, pixel, nodata and how the layer is read.
     std::string describe() const;
 };
 
