@@ -10,10 +10,10 @@ namespace repot {
 struct ColumnSpec {
     std::string name;
     int precision = 3;     // decimals in the CSV
-    std::string source;    // "" for columns that are not a potential (ids, coverage, notes)
-    std::string tier;      // theoretical / technical / usable
-    std::string quantity;  // energy / capacity / area / co2
-    std::string unit;
+    std::string source{};  // "" for columns that are not a potential (ids, coverage, notes)
+    std::string tier{};    // theoretical / technical / usable
+    std::string quantity{};  // energy / capacity / area / co2
+    std::string unit{};
 };
 
 struct ResultRow {

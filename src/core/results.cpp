@@ -38,8 +38,8 @@ std::string to_wide_csv(const ResultsTable& t) {
             if (r.values[i]) out += format_number(*r.values[i], t.columns[i].precision);
         }
         std::string notes;
-        for (size_t i = 0; i < r.notes.size(); ++i) notes += (i ? "; " : "") + r.notes[i];
-        out += "," + csv_field(notes) + "\n";
+        for (size_t i = 0; i < r.notes.size(); ++i) notes.append(i ? "; " : "").append(r.notes[i]);
+        out.append(",").append(csv_field(notes)).append("\n");
     }
     return out;
 }
