@@ -18,4 +18,9 @@ struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// The run was stopped by the user (SIGINT/SIGTERM); nothing was written.
+struct Interrupted : std::runtime_error {
+    Interrupted() : std::runtime_error("interrupted") {}
+};
+
 }  // namespace repot

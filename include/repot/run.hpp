@@ -38,6 +38,10 @@ using ProgressFn = std::function<void(double)>;
 
 RunSummary run(const RunOptions& options, const ProgressFn& progress = {});
 
+// Asks a running run() to stop at the next block (safe to call from a signal handler); run() then
+// throws Interrupted and writes nothing.
+void request_stop();
+
 // What `repot info` prints: the grid, every input and what will be computed; throws on the same
 // problems as run() would, before any computation.
 std::string describe_inputs(const RunOptions& options);

@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 #include <cpl_error.h>
 #include <gdal.h>
+#include <csignal>
 #include <cstdio>
 
 #include "commands.hpp"
 #include "repot/error.hpp"
+#include "repot/run.hpp"
 #include "repot/version.hpp"
 
 std::vector<std::string>& repot::cli::invocation() {
@@ -15,7 +17,13 @@ std::vector<std::string>& repot::cli::invocation() {
     return args;
 }
 
+namespace {
+extern "C" void on_signal(int) { repot::request_stop(); }
+}  // namespace
+
 int main(int argc, char** argv) {
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
     GDALAllRegister();
     // Errors reach the user once, through our own one-line message, not GDAL's stderr handler too.
     CPLSetErrorHandler(CPLQuietErrorHandler);
@@ -44,6 +52,9 @@ int main(int argc, char** argv) {
     }
     try {
         return action();
+    } catch (const repot::Interrupted&) {
+        std::fprintf(stderr, "repot: interrupted; nothing was written\n");
+        return static_cast<int>(repot::ExitCode::interrupted);
     } catch (const repot::UsageError& e) {
         std::fprintf(stderr, "repot: error: %s\n", e.what());
         return static_cast<int>(repot::ExitCode::usage);

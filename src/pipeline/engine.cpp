@@ -12,6 +12,7 @@
 
 #include "repot/error.hpp"
 #include "repot/kernels.hpp"
+#include "repot/run.hpp"
 
 namespace repot {
 
@@ -148,6 +149,12 @@ private:
 
 }  // namespace
 
+namespace {
+std::atomic<bool> stop_requested{false};
+}
+
+void request_stop() { stop_requested = true; }
+
 ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const ProgressFn& progress, EngineStats& stats) {
     const GridSpec& g = in.grid;
     const auto blocks = plan_blocks(g, block_size, block_size);
@@ -173,6 +180,7 @@ ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const 
             for (;;) {
                 size_t k = next_block++;
                 if (k >= blocks.size() || failed) break;
+                if (stop_requested) throw Interrupted();
                 ZoneSums sums(nz);
                 bool used = worker.process(blocks[k], sums);
                 std::lock_guard<std::mutex> lock(mu);
