@@ -10,7 +10,7 @@
 #include <cmath>
 #include <set>
 
-#include "raster_input.hpp"
+#include "crs.hpp"
 #include "repot/error.hpp"
 
 namespace repot {

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "../io/crs.hpp"
 #include "repot/error.hpp"
 
 namespace repot {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "../io/raster_input.hpp"
+#include "../io/raster_reader.hpp"
 #include "../io/zones.hpp"
 #include "repot/grid.hpp"
 #include "repot/landuse.hpp"

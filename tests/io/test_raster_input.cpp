@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "../../src/io/raster_input.hpp"
+#include "../../src/io/raster_reader.hpp"
 #include "repot/error.hpp"
 #include "repot/grid.hpp"
 

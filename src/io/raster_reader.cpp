@@ -1,0 +1,210 @@
+#include "raster_reader.hpp"
+
+#include <cpl_error.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "repot/error.hpp"
+
+namespace repot {
+
+namespace {
+
+// The source pixels around a set of fractional source coordinates (one pixel of margin for the
+// bilinear taps), clipped to the raster; nullopt when none is inside.
+std::optional<Window> covering_window(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, int width, int height) {
+    double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+        if (std::isfinite(x(i)) && std::isfinite(y(i))) {
+            xmin = std::min(xmin, x(i)), xmax = std::max(xmax, x(i));
+            ymin = std::min(ymin, y(i)), ymax = std::max(ymax, y(i));
+        }
+    if (!std::isfinite(xmin)) return std::nullopt;
+    int ax = std::max(0, int(std::floor(xmin)) - 1), ay = std::max(0, int(std::floor(ymin)) - 1);
+    int bx = std::min(width, int(std::floor(xmax)) + 2), by = std::min(height, int(std::floor(ymax)) + 2);
+    if (ax >= bx || ay >= by) return std::nullopt;
+    return Window{ax, ay, bx - ax, by - ay};
+}
+
+}  // namespace
+
+RasterReader::RasterReader(const RasterInput& input, const GridSpec& grid)
+    : in_(input), grid_(grid), ds_(open_raster(input.path)),
+      mapper_(input.aggregate ? PixelMapper(input.grid(), grid) : PixelMapper(grid, input.grid())) {
+    if (input.aggregate) grid_to_source_ = std::make_unique<PixelMapper>(grid, input.grid());
+}
+
+void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& buf) {
+    buf.resize(int64_t(w) * h, in_.bands);
+    for (int b = 0; b < in_.bands; ++b) {
+        double* dst = buf.col(b).data();
+        if (ds_->GetRasterBand(b + 1)->RasterIO(GF_Read, x0, y0, w, h, dst, w, h, GDT_Float64, 0, 0) != CE_None)
+            throw DataError(fmt::format("{}: read error in band {} at pixel ({}, {}): {}", in_.path, b + 1, x0, y0,
+                                        CPLGetLastErrorMsg()));
+        const auto& nd = in_.nodata[size_t(b)];
+        for (int64_t i = 0; i < int64_t(w) * h; ++i) {
+            double v = dst[i];
+            if (nd && (v == *nd || (std::isnan(*nd) && std::isnan(v)))) {
+                dst[i] = NAN;
+                continue;
+            }
+            if (std::isnan(v) || (!in_.rules.allow_negative && v < 0) || v > in_.rules.max_value) {
+                const char* what = std::isnan(v) ? "NaN (not declared as nodata)"
+                                   : v < 0        ? "a negative value"
+                                                  : "a value above its maximum";
+                throw DataError(fmt::format("{}: {} raster band {} has {} {} at pixel ({}, {})", in_.path,
+                                            in_.rules.role, b + 1, what, v, x0 + i % w, y0 + i / w));
+            }
+        }
+    }
+}
+
+void RasterReader::read(const Window& w, Eigen::ArrayXXd& out) {
+    out.setConstant(w.size(), in_.bands, NAN);
+    if (in_.aligned) read_aligned(w, out);
+    else if (in_.aggregate) read_aggregated(w, out);
+    else read_resampled(w, out);
+}
+
+void RasterReader::read_aligned(const Window& w, Eigen::ArrayXXd& out) {
+    int sx0 = w.x0 + in_.offset_x, sy0 = w.y0 + in_.offset_y;
+    int ax = std::max(sx0, 0), ay = std::max(sy0, 0);
+    int bx = std::min(sx0 + w.width, in_.width), by = std::min(sy0 + w.height, in_.height);
+    if (ax >= bx || ay >= by) return;  // outside the layer: missing
+    int rw = bx - ax, rh = by - ay;
+    read_source(ax, ay, rw, rh, buf_);
+    for (int b = 0; b < in_.bands; ++b)
+        for (int r = 0; r < rh; ++r)
+            out.col(b).segment(int64_t(ay - sy0 + r) * w.width + (ax - sx0), rw) = buf_.col(b).segment(int64_t(r) * rw, rw);
+}
+
+void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
+    mapper_.map(w, sx_, sy_);
+    auto win = covering_window(sx_, sy_, in_.width, in_.height);
+    if (!win) return;
+    const int ax = win->x0, ay = win->y0, bx = ax + win->width, by = ay + win->height;
+    const int rw = bx - ax, rh = by - ay;
+    read_source(ax, ay, rw, rh, buf_);
+    const Eigen::Index n = w.size();
+    // Where to read each pixel, computed once and applied to every band: index into the read window
+    // (-1 outside) and weight, for one cell (nearest) or the four surrounding cell centres (bilinear).
+    auto cell = [&](int x, int y) -> int64_t {
+        return x < ax || y < ay || x >= bx || y >= by ? -1 : int64_t(y - ay) * rw + (x - ax);
+    };
+    const bool bilinear = in_.rules.kind == LayerKind::intensive;
+    const int taps = bilinear ? 4 : 1;
+    idx_.resize(n, taps);
+    wt_.resize(n, taps);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        double x = sx_(i), y = sy_(i);
+        if (!(x >= 0 && y >= 0 && x < in_.width && y < in_.height)) {  // outside the layer: missing, not zero
+            idx_.row(i).setConstant(-1);
+            continue;
+        }
+        if (!bilinear) {
+            int ix = int(x), iy = int(y);
+            idx_(i, 0) = cell(ix, iy);
+            double share = 1.0;  // extensive: the cell's value is shared by the pixel centres inside it
+            if (in_.rules.kind == LayerKind::extensive) {
+                uint32_t c = (*in_.centre_counts)[size_t(iy) * in_.width + ix];
+                share = c ? 1.0 / c : NAN;
+            }
+            wt_(i, 0) = share;
+            continue;
+        }
+        double fx = x - 0.5, fy = y - 0.5;
+        int x0 = int(std::floor(fx)), y0 = int(std::floor(fy));
+        double tx = fx - x0, ty = fy - y0;
+        idx_(i, 0) = cell(x0, y0), wt_(i, 0) = (1 - tx) * (1 - ty);
+        idx_(i, 1) = cell(x0 + 1, y0), wt_(i, 1) = tx * (1 - ty);
+        idx_(i, 2) = cell(x0, y0 + 1), wt_(i, 2) = (1 - tx) * ty;
+        idx_(i, 3) = cell(x0 + 1, y0 + 1), wt_(i, 3) = tx * ty;
+    }
+    // Fast path, the common case: every tap inside the read window and no nodata in it.
+    if ((idx_ >= 0).all() && !buf_.hasNaN()) {
+        if (bilinear && mapper_.axis_aligned()) return bilinear_separable(w, ax, ay, rw, rh, out);
+        for (int b = 0; b < in_.bands; ++b) {
+            const double* src = buf_.col(b).data();
+            double* dst = out.col(b).data();
+            if (bilinear)
+                for (Eigen::Index i = 0; i < n; ++i)
+                    dst[i] = wt_(i, 0) * src[idx_(i, 0)] + wt_(i, 1) * src[idx_(i, 1)] + wt_(i, 2) * src[idx_(i, 2)] +
+                             wt_(i, 3) * src[idx_(i, 3)];
+            else
+                for (Eigen::Index i = 0; i < n; ++i) dst[i] = wt_(i, 0) * src[idx_(i, 0)];
+        }
+        return;
+    }
+    for (int b = 0; b < in_.bands; ++b) {
+        const double* src = buf_.col(b).data();
+        double* dst = out.col(b).data();
+        for (Eigen::Index i = 0; i < n; ++i) {
+            // Bilinear over the valid neighbours only, so a nodata neighbour does not erase a pixel.
+            double sum = 0, wsum = 0;
+            for (int k = 0; k < taps; ++k) {
+                int64_t j = idx_(i, k);
+                if (j < 0) continue;
+                double v = src[j];
+                if (!std::isnan(v) && wt_(i, k) > 0) sum += wt_(i, k) * v, wsum += wt_(i, k);
+            }
+            if (!bilinear) dst[i] = wsum > 0 ? sum : NAN;
+            else dst[i] = wsum > 0 ? sum / wsum : NAN;
+        }
+    }
+}
+
+void RasterReader::bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out) {
+    // Same CRS, no rotation: a pixel's source column depends on its column only, its source row on
+    // its row only. Interpolate each source row along x once, then each output row is a lerp of two.
+    Eigen::ArrayXi xi(w.width);
+    Eigen::ArrayXd tx(w.width);
+    for (int c = 0; c < w.width; ++c) {
+        double fx = sx_(c) - 0.5;
+        int x0 = int(std::floor(fx));
+        xi(c) = x0 - ax;
+        tx(c) = fx - x0;
+    }
+    Eigen::ArrayXXd rows(w.width, rh);  // column k: source row ay + k interpolated along x
+    for (int b = 0; b < in_.bands; ++b) {
+        const double* src = buf_.col(b).data();
+        for (int k = 0; k < rh; ++k) {
+            const double* line = src + int64_t(k) * rw;
+            for (int c = 0; c < w.width; ++c)
+                rows(c, k) = line[xi(c)] * (1 - tx(c)) + line[xi(c) + 1] * tx(c);
+        }
+        for (int r = 0; r < w.height; ++r) {
+            double fy = sy_(int64_t(r) * w.width) - 0.5;
+            int y0 = int(std::floor(fy));
+            double ty = fy - y0;
+            int k = y0 - ay;
+            out.col(b).segment(int64_t(r) * w.width, w.width) = rows.col(k) * (1 - ty) + rows.col(k + 1) * ty;
+        }
+    }
+}
+
+void RasterReader::read_aggregated(const Window& w, Eigen::ArrayXXd& out) {
+    // Source window: the grid window, grown by a pixel, in source pixels (with a source pixel margin).
+    Eigen::ArrayXd cx, cy;
+    grid_to_source_->map(Window{w.x0 - 1, w.y0 - 1, w.width + 2, w.height + 2}, cx, cy);
+    auto win = covering_window(cx, cy, in_.width, in_.height);
+    if (!win) return;
+    const Window src = *win;
+    read_source(src.x0, src.y0, src.width, src.height, buf_);
+    mapper_.map(src, sx_, sy_);  // source pixel centres -> grid pixel coordinates
+    for (int64_t i = 0; i < src.size(); ++i) {
+        if (!std::isfinite(sx_(i)) || !std::isfinite(sy_(i))) continue;
+        int c = int(std::floor(sx_(i))) - w.x0, r = int(std::floor(sy_(i))) - w.y0;
+        if (c < 0 || r < 0 || c >= w.width || r >= w.height) continue;
+        int64_t k = int64_t(r) * w.width + c;
+        for (int b = 0; b < in_.bands; ++b) {
+            double v = buf_(i, b);
+            if (std::isnan(v)) continue;
+            out(k, b) = std::isnan(out(k, b)) ? v : out(k, b) + v;
+        }
+    }
+}
+
+}  // namespace repot

@@ -1,0 +1,40 @@
+#pragma once
+// Reads one raster input onto windows of the analysis grid: directly when it is on the grid,
+// otherwise resampled by the kind of quantity it holds (method.md §2).
+#include <Eigen/Core>
+#include <gdal_priv.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "pixel_mapper.hpp"
+#include "raster_input.hpp"
+
+namespace repot {
+
+// One per worker: GDAL datasets are not thread-safe.
+class RasterReader {
+public:
+    RasterReader(const RasterInput& input, const GridSpec& grid);
+    // out: window size × bands, NaN where the layer has no value.
+    void read(const Window& w, Eigen::ArrayXXd& out);
+
+private:
+    void read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& buf);  // (w*h) × bands, NaN for nodata
+    void read_aligned(const Window& w, Eigen::ArrayXXd& out);
+    void read_resampled(const Window& w, Eigen::ArrayXXd& out);
+    void read_aggregated(const Window& w, Eigen::ArrayXXd& out);
+    void bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out);
+
+    const RasterInput& in_;
+    GridSpec grid_;
+    std::unique_ptr<GDALDataset> ds_;
+    PixelMapper mapper_;  // grid -> source pixels; source -> grid pixels when aggregating
+    std::unique_ptr<PixelMapper> grid_to_source_;  // aggregating only: finds the source window of a block
+    Eigen::ArrayXd sx_, sy_;
+    Eigen::ArrayXXd buf_;
+    Eigen::Array<int64_t, Eigen::Dynamic, Eigen::Dynamic> idx_;  // resampling taps per pixel
+    Eigen::ArrayXXd wt_;
+};
+
+}  // namespace repot
