@@ -39,8 +39,9 @@ private:
     std::unique_ptr<OGRCoordinateTransformation> ct_;
 };
 
-// Pixels per kernel pass: the per-pixel columns stay in cache-friendly few MB.
-constexpr Eigen::Index kSpan = 8192;
+// Pixels per kernel pass: small enough that the per-pixel temporaries (span × 12 months) stay in
+// cache and below malloc's mmap threshold, so spans do not page-fault fresh memory each time.
+constexpr Eigen::Index kSpan = 1024;
 
 // One worker's readers and scratch arrays (GDAL datasets are not thread-safe: one set per worker).
 class Worker {
