@@ -52,7 +52,7 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     RunOptions o = options;
     // GDAL's block cache defaults to 5 % of RAM; repot reads each block once, so a small cache is enough
     // and keeps memory bounded by block size × threads. GDAL_CACHEMAX still wins when set.
-    if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(int64_t(64) << 20);
+    if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(int64_t(32) << 20);
     if (o.threads <= 0) o.threads = int(std::max(1u, std::thread::hardware_concurrency()));
     auto t0 = std::chrono::steady_clock::now();
     Timings timings;
