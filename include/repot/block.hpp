@@ -12,6 +12,7 @@ struct Block {
     Eigen::ArrayXi zone;     // 0 outside every zone, k > 0: zone k - 1
     Eigen::ArrayXd roof;     // m² of roof in the pixel
     Eigen::ArrayXXd ghi;     // n × 12, kWh/m² per month
+    Eigen::ArrayXd ghi_year; // n, the sum of the months (NaN where GHI has no value)
     Eigen::ArrayXd slope, aspect, shade;  // roof slope (deg), aspect (deg from north), shade (0..1)
     Eigen::ArrayXXd temperature;          // n × 1 or n × 12, °C
     Eigen::ArrayXi landuse;               // index into the land-use class table, -1 missing

@@ -100,7 +100,7 @@ struct MonthlySky {
 
 // H_A in kWh/m2/yr per pixel for one plane shared by all pixels. ghi_monthly is n x 12
 // (column m = month m, kWh/m2 per month). NaN GHI propagates to NaN.
-Eigen::ArrayXd inplane_fixed_plane(const Eigen::ArrayXXd& ghi_monthly, const MonthlySky& sky,
+Eigen::ArrayXd inplane_fixed_plane(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_monthly, const MonthlySky& sky,
                                    const TranspositionTable& table, double tilt_deg,
                                    double aspect_deg);
 

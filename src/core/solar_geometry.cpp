@@ -73,7 +73,7 @@ Eigen::ArrayXd diffuse_share(const Eigen::Ref<const Eigen::ArrayXd>& h, double h
     return 1.311 + kt * (-3.022 + kt * (3.427 + kt * -1.821));
 }
 
-void check_monthly(const Eigen::ArrayXXd& ghi_monthly) {
+void check_monthly(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_monthly) {
     if (ghi_monthly.cols() != 12)
         throw std::invalid_argument("solar: monthly GHI must have 12 columns, got " +
                                     std::to_string(ghi_monthly.cols()));
@@ -171,7 +171,7 @@ MonthlySky MonthlySky::at(double lat_deg) {
     return sky;
 }
 
-Eigen::ArrayXd inplane_fixed_plane(const Eigen::ArrayXXd& ghi_monthly, const MonthlySky& sky,
+Eigen::ArrayXd inplane_fixed_plane(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_monthly, const MonthlySky& sky,
                                    const TranspositionTable& table, double tilt_deg,
                                    double aspect_deg) {
     check_monthly(ghi_monthly);
@@ -182,8 +182,17 @@ Eigen::ArrayXd inplane_fixed_plane(const Eigen::ArrayXXd& ghi_monthly, const Mon
     Eigen::ArrayXd total = Eigen::ArrayXd::Zero(ghi_monthly.rows());
     for (int m = 0; m < 12; ++m) {
         const auto h = ghi_monthly.col(m);
-        const Eigen::ArrayXd d = diffuse_share(h, sky.h0_kwh[m], sky.sunset_rad[m]);
-        total += h * ((1.0 - d) * rb[m] + d * sky_view + ground);
+        if (sky.h0_kwh[m] <= 0.0) {  // no sun: all of it is diffuse
+            total += h * (sky_view + ground);
+            continue;
+        }
+        // R = (1 − D)·Rb + D·sky_view + ground = Rb + ground + D·(sky_view − Rb), with the Erbs
+        // polynomial for D written into the same expression so Eigen makes one pass per month.
+        const bool low_sun = sky.sunset_rad[m] <= kErbsSunsetSplitDeg * kDeg;
+        const double c0 = low_sun ? 1.391 : 1.311, c1 = low_sun ? -3.560 : -3.022,
+                     c2 = low_sun ? 4.189 : 3.427, c3 = low_sun ? -2.137 : -1.821;
+        const auto kt = (h * (1.0 / sky.h0_kwh[m])).max(kErbsKtMin).min(kErbsKtMax);
+        total += h * (rb[m] + ground + (c0 + kt * (c1 + kt * (c2 + kt * c3))) * (sky_view - rb[m]));
     }
     return total;
 }

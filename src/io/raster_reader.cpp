@@ -88,13 +88,15 @@ void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
     const int ax = win->x0, ay = win->y0, bx = ax + win->width, by = ay + win->height;
     const int rw = bx - ax, rh = by - ay;
     read_source(ax, ay, rw, rh, buf_);
+    const bool bilinear = in_.rules.kind == LayerKind::intensive;
+    if (bilinear && mapper_.axis_aligned() && interior_separable(w) && !buf_.hasNaN())
+        return bilinear_separable(w, ax, ay, rw, rh, out);
     const Eigen::Index n = w.size();
     // Where to read each pixel, computed once and applied to every band: index into the read window
     // (-1 outside) and weight, for one cell (nearest) or the four surrounding cell centres (bilinear).
     auto cell = [&](int x, int y) -> int64_t {
         return x < ax || y < ay || x >= bx || y >= by ? -1 : int64_t(y - ay) * rw + (x - ax);
     };
-    const bool bilinear = in_.rules.kind == LayerKind::intensive;
     const int taps = bilinear ? 4 : 1;
     idx_.resize(n, taps);
     wt_.resize(n, taps);
@@ -125,7 +127,6 @@ void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
     }
     // Fast path, the common case: every tap inside the read window and no nodata in it.
     if ((idx_ >= 0).all() && !buf_.hasNaN()) {
-        if (bilinear && mapper_.axis_aligned()) return bilinear_separable(w, ax, ay, rw, rh, out);
         for (int b = 0; b < in_.bands; ++b) {
             const double* src = buf_.col(b).data();
             double* dst = out.col(b).data();
@@ -154,6 +155,17 @@ void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
             else dst[i] = wsum > 0 ? sum / wsum : NAN;
         }
     }
+}
+
+bool RasterReader::interior_separable(const Window& w) const {
+    // Every pixel has its four bilinear taps inside the raster: the source column of each grid column
+    // and the source row of each grid row lie half a cell inside the raster's edges.
+    auto inner = [](double v, int n) { return v >= 0.5 && v < n - 0.5; };
+    for (int c = 0; c < w.width; ++c)
+        if (!inner(sx_(c), in_.width)) return false;
+    for (int r = 0; r < w.height; ++r)
+        if (!inner(sy_(int64_t(r) * w.width), in_.height)) return false;
+    return true;
 }
 
 void RasterReader::bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out) {

@@ -24,6 +24,7 @@ private:
     void read_aligned(const Window& w, Eigen::ArrayXXd& out);
     void read_resampled(const Window& w, Eigen::ArrayXXd& out);
     void read_aggregated(const Window& w, Eigen::ArrayXXd& out);
+    bool interior_separable(const Window& w) const;
     void bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out);
 
     const RasterInput& in_;

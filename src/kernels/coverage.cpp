@@ -8,7 +8,7 @@ void coverage_kernel(const Block& b, Span s, Columns& out) {
     out.col(q_pixels).setOnes();
     out.col(q_roof_valid_px) = valid(b.roof.segment(s.offset, s.count));
     out.col(q_roof_area_m2) = b.roof.segment(s.offset, s.count).isNaN().select(0.0, b.roof.segment(s.offset, s.count));
-    Eigen::ArrayXd ghi_annual = b.ghi.middleRows(s.offset, s.count).rowwise().sum();
+    const auto ghi_annual = b.ghi_year.segment(s.offset, s.count);
     out.col(q_ghi_valid_px) = valid(ghi_annual);
     out.col(q_ghi_sum_kwh_m2) = ghi_annual.isNaN().select(0.0, ghi_annual);
     if (b.temperature.size()) {

@@ -17,8 +17,8 @@ Eigen::ArrayXd roof_eligible(const Eigen::ArrayXd& slope, const Eigen::ArrayXd& 
 void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const SkyContext& sky, Columns& out) {
     const Eigen::Index n = s.count;
     Eigen::ArrayXd R = b.roof.segment(s.offset, n);
-    Eigen::ArrayXXd H = b.ghi.middleRows(s.offset, n);
-    Eigen::ArrayXd H_year = H.rowwise().sum();
+    const auto H = b.ghi.middleRows(s.offset, n);
+    const auto H_year = b.ghi_year.segment(s.offset, n);
     const bool sloped = b.slope.size() > 0;
     Eigen::ArrayXd slope = sloped ? Eigen::ArrayXd(b.slope.segment(s.offset, n)) : Eigen::ArrayXd::Zero(n);
     Eigen::ArrayXd aspect = sloped ? Eigen::ArrayXd(b.aspect.segment(s.offset, n))
@@ -48,10 +48,10 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
         H_plane = solar::inplane_per_pixel(valid.replicate(1, 12).select(H, 0.0), sky.sky, *sky.table, valid.select(tilt, 0.0),
                                            valid.select(az, 0.0));
     } else {
-        H_plane = solar::inplane_fixed_plane(valid.replicate(1, 12).select(H, 0.0), sky.sky, *sky.table,
-                                             p.flat_panel_tilt_deg, p.flat_panel_aspect_deg);
+        H_plane = solar::inplane_fixed_plane(H, sky.sky, *sky.table, p.flat_panel_tilt_deg, p.flat_panel_aspect_deg);
     }
     // The collector area solar heat would use instead (the same roofs: alternatives, never added).
+    H_plane = valid.select(H_plane, 0.0);  // NaN irradiation where a layer has no value
     out.col(q_collector_m2) = eligible_area * p.coverage;
     out.col(q_collector_kwh) = eligible_area * p.coverage * H_plane;
     constexpr double G_stc_kw_m2 = 1.0;  // irradiance at standard test conditions

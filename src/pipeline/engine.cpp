@@ -100,6 +100,7 @@ private:
         b_.roof = buf_.col(0);
         ghi_.read(w, b_.ghi);
         if (b_.ghi.cols() == 1) b_.ghi = solar::split_annual(b_.ghi.col(0), monthly_shares(in_.scenario.irradiation));
+        b_.ghi_year = b_.ghi.rowwise().sum();
         read_single(slope_, w, b_.slope);
         read_single(aspect_, w, b_.aspect);
         read_single(shade_, w, b_.shade);

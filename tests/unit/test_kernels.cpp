@@ -47,6 +47,7 @@ Block make_block(const std::vector<double>& roof, const std::vector<double>& sca
     b.ghi.resize(n, 12);
     for (int i = 0; i < n; ++i)
         for (int m = 0; m < 12; ++m) b.ghi(i, m) = kMonthly[m] * scale[size_t(i)];
+    b.ghi_year = b.ghi.rowwise().sum();
     return b;
 }
 
