@@ -26,12 +26,18 @@ void PixelMapper::map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) c
     sx.resize(w.size());
     sy.resize(w.size());
     if (!ct_) {
-        for (int r = 0; r < w.height; ++r)
+        // Same CRS: both geotransforms are affine, so is the map; columns and rows step evenly.
+        const auto& g = grid_.geotransform;
+        for (int r = 0; r < w.height; ++r) {
+            const double row = w.y0 + r + 0.5;
+            const double X0 = g[0] + (w.x0 + 0.5) * g[1] + row * g[2], Y0 = g[3] + (w.x0 + 0.5) * g[4] + row * g[5];
+            const double sx0 = iv[0] + X0 * iv[1] + Y0 * iv[2], sy0 = iv[3] + X0 * iv[4] + Y0 * iv[5];
+            const double dsx = g[1] * iv[1] + g[4] * iv[2], dsy = g[1] * iv[4] + g[4] * iv[5];
             for (int c = 0; c < w.width; ++c) {
-                double X = grid_.centre_x(w.x0 + c, w.y0 + r), Y = grid_.centre_y(w.x0 + c, w.y0 + r);
-                sx(int64_t(r) * w.width + c) = iv[0] + X * iv[1] + Y * iv[2];
-                sy(int64_t(r) * w.width + c) = iv[3] + X * iv[4] + Y * iv[5];
+                sx(int64_t(r) * w.width + c) = sx0 + c * dsx;
+                sy(int64_t(r) * w.width + c) = sy0 + c * dsy;
             }
+        }
         return;
     }
     // Exact transforms on a lattice every `step` pixels, bilinear in between: a 16-pixel cell of a

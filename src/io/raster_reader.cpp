@@ -63,7 +63,8 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
 }
 
 void RasterReader::read(const Window& w, Eigen::ArrayXXd& out) {
-    out.setConstant(w.size(), in_.bands, NAN);
+    // Each path writes every pixel (NaN where the layer has no value): no fill of the whole block first.
+    out.resize(w.size(), in_.bands);
     if (in_.aligned) read_aligned(w, out);
     else if (in_.aggregate) read_aggregated(w, out);
     else read_resampled(w, out);
@@ -73,8 +74,10 @@ void RasterReader::read_aligned(const Window& w, Eigen::ArrayXXd& out) {
     int sx0 = w.x0 + in_.offset_x, sy0 = w.y0 + in_.offset_y;
     int ax = std::max(sx0, 0), ay = std::max(sy0, 0);
     int bx = std::min(sx0 + w.width, in_.width), by = std::min(sy0 + w.height, in_.height);
-    if (ax >= bx || ay >= by) return;  // outside the layer: missing
     int rw = bx - ax, rh = by - ay;
+    if (rw == w.width && rh == w.height) return read_source(ax, ay, rw, rh, out);  // wholly inside
+    out.setConstant(NAN);  // outside the layer: missing
+    if (ax >= bx || ay >= by) return;
     read_source(ax, ay, rw, rh, buf_);
     for (int b = 0; b < in_.bands; ++b)
         for (int r = 0; r < rh; ++r)
@@ -84,7 +87,7 @@ void RasterReader::read_aligned(const Window& w, Eigen::ArrayXXd& out) {
 void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
     mapper_.map(w, sx_, sy_);
     auto win = covering_window(sx_, sy_, in_.width, in_.height);
-    if (!win) return;
+    if (!win) return out.setConstant(NAN), void();
     const int ax = win->x0, ay = win->y0, bx = ax + win->width, by = ay + win->height;
     const int rw = bx - ax, rh = by - ay;
     read_source(ax, ay, rw, rh, buf_);
@@ -198,6 +201,7 @@ void RasterReader::bilinear_separable(const Window& w, int ax, int ay, int rw, i
 }
 
 void RasterReader::read_aggregated(const Window& w, Eigen::ArrayXXd& out) {
+    out.setConstant(NAN);  // a pixel no source pixel centre falls in has no value
     // Source window: the grid window, grown by a pixel, in source pixels (with a source pixel margin).
     Eigen::ArrayXd cx, cy;
     grid_to_source_->map(Window{w.x0 - 1, w.y0 - 1, w.width + 2, w.height + 2}, cx, cy);
