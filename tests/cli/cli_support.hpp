@@ -13,6 +13,7 @@
 #include <fcntl.h>
 
 #include <array>
+#include <set>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -503,6 +504,41 @@ inline std::vector<std::string> without_flag(std::vector<std::string> args, cons
             break;
         }
     return args;
+}
+
+// The failure contract of every command: exit code, one 'repot: error:' line naming the problem,
+// nothing on stdout, and nothing at all in the output folder.
+// Files of the output folder (empty if it does not exist).
+inline std::set<std::string> files_in(const fs::path& dir) {
+    std::set<std::string> out;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return out;
+    for (const auto& e : fs::directory_iterator(dir)) out.insert(e.path().filename().string());
+    return out;
+}
+
+// Runs and checks the failure contract; `needles` must all appear in the error line.
+inline void expect_failure(const std::vector<std::string>& args, const fs::path& out, int code,
+                    const std::vector<std::string>& needles) {
+    auto r = run_repot(args);
+    INFO(describe(r));
+    CHECK(r.code == code);
+    auto lines = lines_of(r.err);
+    // Exactly one line on stderr: the error, nothing else (no GDAL "ERROR 4:" noise, no usage text).
+    CHECK(lines.size() == 1);
+    std::string error_line;
+    for (const auto& l : lines)
+        if (l.rfind("repot: error: ", 0) == 0) error_line = l;
+    REQUIRE_MESSAGE(!error_line.empty(), "no line starting with 'repot: error: '");
+    for (const auto& n : needles) {
+        INFO("error line should mention: ", n);
+        CHECK(contains(error_line, n));
+    }
+    CHECK(r.out.empty());
+    // Nothing written: no potential.csv, nor any staged or half-written file.
+    CHECK_FALSE(fs::exists(out / "potential.csv"));
+    CHECK_FALSE(fs::exists(out / "plants.csv"));
+    CHECK(files_in(out).empty());
 }
 
 }  // namespace repot_cli_test

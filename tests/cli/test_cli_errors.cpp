@@ -9,42 +9,6 @@
 
 using namespace repot_cli_test;
 
-namespace {
-
-// Files of the output folder (empty if it does not exist).
-std::set<std::string> files_in(const fs::path& dir) {
-    std::set<std::string> out;
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) return out;
-    for (const auto& e : fs::directory_iterator(dir)) out.insert(e.path().filename().string());
-    return out;
-}
-
-// Runs and checks the failure contract; `needles` must all appear in the error line.
-void expect_failure(const std::vector<std::string>& args, const fs::path& out, int code,
-                    const std::vector<std::string>& needles) {
-    auto r = run_repot(args);
-    INFO(describe(r));
-    CHECK(r.code == code);
-    auto lines = lines_of(r.err);
-    // Exactly one line on stderr: the error, nothing else (no GDAL "ERROR 4:" noise, no usage text).
-    CHECK(lines.size() == 1);
-    std::string error_line;
-    for (const auto& l : lines)
-        if (l.rfind("repot: error: ", 0) == 0) error_line = l;
-    REQUIRE_MESSAGE(!error_line.empty(), "no line starting with 'repot: error: '");
-    for (const auto& n : needles) {
-        INFO("error line should mention: ", n);
-        CHECK(contains(error_line, n));
-    }
-    CHECK(r.out.empty());
-    // Nothing written: no potential.csv, nor any staged or half-written file.
-    CHECK_FALSE(fs::exists(out / "potential.csv"));
-    CHECK(files_in(out).empty());
-}
-
-}  // namespace
-
 TEST_CASE("cli errors: bad inputs fail with one clear line and no outputs") {
     TinyCase tc;
     TempDir work("err");

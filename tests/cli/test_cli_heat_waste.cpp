@@ -543,34 +543,6 @@ const char* const kWasteFieldNames[] = {"throughput_t",        "theoretical_gj",
                                         "heat_usable_gj",      "biogenic_usable_mwh", "biogenic_heat_usable_gj",
                                         "power_usable_co2_t",  "heat_usable_co2_t"};
 
-// Files of a folder (empty if it does not exist).
-std::set<std::string> files_in(const fs::path& dir) {
-    std::set<std::string> out;
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) return out;
-    for (const auto& e : fs::directory_iterator(dir)) out.insert(e.path().filename().string());
-    return out;
-}
-
-void expect_failure(const std::vector<std::string>& args, const fs::path& out, int code,
-                    const std::vector<std::string>& needles) {
-    auto r = run_repot(args);
-    INFO(describe(r));
-    CHECK(r.code == code);
-    const auto lines = lines_of(r.err);
-    CHECK(lines.size() == 1);
-    REQUIRE_FALSE(lines.empty());
-    CHECK(lines.front().rfind("repot: error: ", 0) == 0);
-    for (const auto& n : needles) {
-        INFO("error line should mention: ", n);
-        CHECK(contains(lines.front(), n));
-    }
-    CHECK(r.out.empty());
-    CHECK_FALSE(fs::exists(out / "potential.csv"));
-    CHECK_FALSE(fs::exists(out / "plants.csv"));
-    CHECK(files_in(out).empty());
-}
-
 }  // namespace
 
 TEST_CASE("cli waste: CSV plants by host code, the union plant shared by population") {
