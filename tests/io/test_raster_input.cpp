@@ -20,24 +20,16 @@
 #include <vector>
 
 #include "../../src/io/raster_reader.hpp"
+#include "../test_support.hpp"
 #include "repot/error.hpp"
 #include "repot/grid.hpp"
 
 using namespace repot;
+using namespace repot_test;
 
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::string wkt_of(int epsg) {
-    OGRSpatialReference s;
-    REQUIRE(s.importFromEPSG(epsg) == OGRERR_NONE);
-    char* w = nullptr;
-    s.exportToWkt(&w);
-    std::string out = w;
-    CPLFree(w);
-    return out;
-}
 
 struct RasterSpec {
     int width = 0, height = 0, bands = 1;
@@ -107,18 +99,6 @@ Eigen::ArrayXXd read_all(const RasterInput& in, const GridSpec& grid, int bw, in
                 all.row(int64_t(w.y0 + r) * grid.width + (w.x0 + c)) = win.row(int64_t(r) * w.width + c);
     }
     return all;
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-template <class F>
-std::string data_error(F&& f) {
-    try {
-        f();
-    } catch (const DataError& e) {
-        return e.what();
-    }
-    return "";
 }
 
 }  // namespace

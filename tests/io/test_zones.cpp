@@ -15,23 +15,15 @@
 #include <vector>
 
 #include "../../src/io/zones.hpp"
+#include "../test_support.hpp"
 #include "repot/error.hpp"
 #include "repot/grid.hpp"
 
 using namespace repot;
+using namespace repot_test;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string wkt_of(int epsg) {
-    OGRSpatialReference s;
-    REQUIRE(s.importFromEPSG(epsg) == OGRERR_NONE);
-    char* w = nullptr;
-    s.exportToWkt(&w);
-    std::string out = w;
-    CPLFree(w);
-    return out;
-}
 
 struct Feature {
     std::string id, name, wkt;
@@ -103,18 +95,6 @@ int hand_zone(int c, int r) {  // zone slot by the pixel-centre rule, after sort
     if (c >= 8 && r >= 4 && r <= 6) return 1;        // "9" is the first
     return 0;
 }
-
-template <class F>
-std::string data_error(F&& f) {
-    try {
-        f();
-    } catch (const DataError& e) {
-        return e.what();
-    }
-    return "";
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../../src/pipeline/build_results.hpp"
+#include "../test_support.hpp"
 #include "repot/error.hpp"
 #include "repot/landuse.hpp"
 #include "repot/results.hpp"
@@ -19,23 +20,12 @@
 #include "repot/text_table.hpp"
 
 using namespace repot;
+using namespace repot_test;
 namespace fs = std::filesystem;
 
 namespace {
 
 using Records = std::vector<std::vector<std::string>>;
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-template <class F>
-std::string data_error(F&& f) {
-    try {
-        f();
-    } catch (const DataError& e) {
-        return e.what();
-    }
-    return "";
-}
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
