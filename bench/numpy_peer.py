@@ -34,9 +34,9 @@ from osgeo import gdal, ogr, osr
 
 gdal.UseExceptions()
 ogr.UseExceptions()
-# The block cache repot uses (64 MB) unless GDAL_CACHEMAX says otherwise; GDAL's default is 5 % of RAM.
+# The block cache repot uses (32 MB, src/pipeline/run.cpp) unless GDAL_CACHEMAX says otherwise; GDAL's default is 5 % of RAM.
 if gdal.GetConfigOption("GDAL_CACHEMAX") is None:
-    gdal.SetCacheMax(64 << 20)
+    gdal.SetCacheMax(32 << 20)
 
 # method.md section 3 and `repot params` defaults.
 COVERAGE, DENSITY, DESIGN, USABLE = 0.8, 0.167, 0.88, 0.85
