@@ -1,6 +1,7 @@
 #pragma once
-// One window of the analysis grid: each layer as Eigen arrays in row-major pixel order, NaN where a
-// layer has no value, plus the zone of every pixel. Optional layers are empty arrays when not given.
+// Pixels of the analysis grid: each layer as Eigen arrays in row-major pixel order, NaN where a layer
+// has no value, plus the zone of every pixel. Optional layers are empty arrays when not given. The
+// engine passes the in-zone pixels of one window as a single row (width = their count, height = 1).
 #include <Eigen/Core>
 
 namespace repot {
@@ -11,7 +12,11 @@ struct Block {
     double latitude_deg = 0; // of the block centre, for the extraterrestrial irradiation
     Eigen::ArrayXi zone;     // 0 outside every zone, k > 0: zone k - 1
     Eigen::ArrayXd roof;     // m² of roof in the pixel
-    Eigen::ArrayXXd ghi;     // n × 12, kWh/m² per month
+    // Monthly GHI (kWh/m² per month, 12 columns), resampled only where panels can stand: row
+    // ghi_row(i) for pixel i (−1: none, as off roofs when there is no land use). An empty ghi_row
+    // means one row per pixel.
+    Eigen::ArrayXXd ghi;
+    Eigen::ArrayXi ghi_row;
     Eigen::ArrayXd ghi_year; // n, the sum of the months (NaN where GHI has no value)
     Eigen::ArrayXd slope, aspect, shade;  // roof slope (deg), aspect (deg from north), shade (0..1)
     Eigen::ArrayXXd temperature;          // n × 1 or n × 12, °C

@@ -4,6 +4,7 @@
 // the energy columns and is counted in the coverage columns instead. No I/O, no per-pixel branches.
 #include <Eigen/Core>
 #include <optional>
+#include <vector>
 
 #include "repot/block.hpp"
 #include "repot/landuse.hpp"
@@ -40,6 +41,12 @@ namespace repot {
 // Product of the inclusion layers over a span; 1 where no inclusion layer is given or it has no value
 // (outside an inclusion layer nothing is known to restrict).
 Eigen::ArrayXd inclusion_span(const Block& b, Span s);
+// Positions where v > 0 (NaN is not): the pixels that carry panels.
+std::vector<Eigen::Index> positive_rows(const Eigen::Ref<const Eigen::ArrayXd>& v);
+// Monthly GHI (rows.size() × 12) of the span positions `rows` (ascending, not empty), which must carry
+// panels (block.hpp): a view into b.ghi when their rows are consecutive, else gathered into scratch.
+Eigen::Ref<const Eigen::ArrayXXd> monthly_ghi(const Block& b, Span s, const std::vector<Eigen::Index>& rows,
+                                              Eigen::ArrayXXd& scratch);
 }  // namespace repot
 
 namespace repot {

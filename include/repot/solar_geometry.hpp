@@ -106,7 +106,7 @@ Eigen::ArrayXd inplane_fixed_plane(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_
 
 // H_A in kWh/m2/yr per pixel with a plane per pixel (tilt_deg, aspect_deg of length n).
 // NaN tilt or aspect gives NaN.
-Eigen::ArrayXd inplane_per_pixel(const Eigen::ArrayXXd& ghi_monthly, const MonthlySky& sky,
+Eigen::ArrayXd inplane_per_pixel(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_monthly, const MonthlySky& sky,
                                  const TranspositionTable& table, const Eigen::ArrayXd& tilt_deg,
                                  const Eigen::ArrayXd& aspect_deg);
 

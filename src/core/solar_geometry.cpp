@@ -197,7 +197,7 @@ Eigen::ArrayXd inplane_fixed_plane(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_
     return total;
 }
 
-Eigen::ArrayXd inplane_per_pixel(const Eigen::ArrayXXd& ghi_monthly, const MonthlySky& sky,
+Eigen::ArrayXd inplane_per_pixel(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_monthly, const MonthlySky& sky,
                                  const TranspositionTable& table, const Eigen::ArrayXd& tilt_deg,
                                  const Eigen::ArrayXd& aspect_deg) {
     check_monthly(ghi_monthly);

@@ -70,6 +70,13 @@ void RasterReader::read(const Window& w, Eigen::ArrayXXd& out) {
     else read_resampled(w, out);
 }
 
+void RasterReader::read_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out, bool sum_bands) {
+    if (bilinear_separable_at(w, pixels, out, sum_bands)) return;
+    read(w, full_);
+    if (sum_bands) out = full_(pixels, Eigen::all).rowwise().sum();
+    else out = full_(pixels, Eigen::all);
+}
+
 void RasterReader::read_aligned(const Window& w, Eigen::ArrayXXd& out) {
     int sx0 = w.x0 + in_.offset_x, sy0 = w.y0 + in_.offset_y;
     int ax = std::max(sx0, 0), ay = std::max(sy0, 0);
@@ -198,6 +205,54 @@ void RasterReader::bilinear_separable(const Window& w, int ax, int ay, int rw, i
             out.col(b).segment(int64_t(r) * w.width, w.width) = rows.col(k) * (1 - ty) + rows.col(k + 1) * ty;
         }
     }
+}
+
+bool RasterReader::bilinear_separable_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out,
+                                         bool sum_bands) {
+    if (in_.aligned || in_.aggregate || in_.rules.kind != LayerKind::intensive || !mapper_.axis_aligned()) return false;
+    // Axis-aligned: the source column of a pixel depends on its column only, its source row on its row
+    // only, so one row and one column of the window give every tap.
+    Eigen::ArrayXd unused;
+    mapper_.map(Window{w.x0, w.y0, w.width, 1}, col_x_, unused);
+    mapper_.map(Window{w.x0, w.y0, 1, w.height}, unused, row_y_);
+    auto inner = [](const Eigen::ArrayXd& v, int n) { return (v >= 0.5).all() && (v < n - 0.5).all(); };
+    if (!inner(col_x_, in_.width) || !inner(row_y_, in_.height)) return false;  // edges: the general path
+    const Eigen::ArrayXd fx = col_x_ - 0.5, fy = row_y_ - 0.5;
+    const Eigen::ArrayXi xi = fx.floor().cast<int>(), yi = fy.floor().cast<int>();
+    const Eigen::ArrayXd tx = fx - xi.cast<double>(), ty = fy - yi.cast<double>();
+    const int ax = xi.minCoeff(), ay = yi.minCoeff(), rw = xi.maxCoeff() + 2 - ax, rh = yi.maxCoeff() + 2 - ay;
+    read_source(ax, ay, rw, rh, buf_);
+    if (buf_.hasNaN()) return false;  // nodata taps: the general path renormalises the weights
+    if (sum_bands && in_.bands > 1) buf_ = buf_.rowwise().sum().eval();
+    // The listed pixels ascend: split them once into runs of neighbours within a row, each run a lerp
+    // of two x-interpolated source lines, and a vector loop for every band.
+    const Eigen::Index n = pixels.size();
+    runs_.clear();
+    for (Eigen::Index j = 0; j < n;) {
+        const int r = pixels(j) / w.width, x = pixels(j) - r * w.width;
+        Eigen::Index len = 1;
+        while (j + len < n && pixels(j + len) == pixels(j) + len && x + len < w.width) ++len;
+        runs_.push_back({j, x, int(len), yi(r) - ay, ty(r)});
+        j += len;
+    }
+    Eigen::ArrayXXd rows(w.width, rh);  // column k: source row ay + k interpolated along x
+    out.resize(n, buf_.cols());
+    for (Eigen::Index b = 0; b < buf_.cols(); ++b) {
+        const double* src = buf_.col(b).data();
+        for (int k = 0; k < rh; ++k) {
+            const double* line = src + int64_t(k) * rw;
+            for (int x = 0; x < w.width; ++x)
+                rows(x, k) = line[xi(x) - ax] * (1 - tx(x)) + line[xi(x) - ax + 1] * tx(x);
+        }
+        double* dst = out.col(b).data();
+        for (const Run& run : runs_) {
+            const double* above = &rows(run.x, run.line);
+            const double* below = above + w.width;
+            const double t = run.t;
+            for (int k = 0; k < run.len; ++k) dst[run.first + k] = above[k] * (1 - t) + below[k] * t;
+        }
+    }
+    return true;
 }
 
 void RasterReader::read_aggregated(const Window& w, Eigen::ArrayXXd& out) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "pixel_mapper.hpp"
 #include "raster_input.hpp"
@@ -18,6 +19,10 @@ public:
     RasterReader(const RasterInput& input, const GridSpec& grid);
     // out: window size × bands, NaN where the layer has no value.
     void read(const Window& w, Eigen::ArrayXXd& out);
+    // The same values at some pixels of the window only: `pixels` holds row-major indices into w, and
+    // out gets one row per listed pixel. With sum_bands, one column: the sum of the bands (NaN if any
+    // band is). A layer in the grid's CRS is interpolated at the listed pixels alone.
+    void read_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out, bool sum_bands = false);
 
 private:
     void read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& buf);  // (w*h) × bands, NaN for nodata
@@ -26,6 +31,7 @@ private:
     void read_aggregated(const Window& w, Eigen::ArrayXXd& out);
     bool interior_separable(const Window& w) const;
     void bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out);
+    bool bilinear_separable_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out, bool sum_bands);
 
     const RasterInput& in_;
     GridSpec grid_;
@@ -33,9 +39,17 @@ private:
     PixelMapper mapper_;  // grid -> source pixels; source -> grid pixels when aggregating
     std::unique_ptr<PixelMapper> grid_to_source_;  // aggregating only: finds the source window of a block
     Eigen::ArrayXd sx_, sy_;
-    Eigen::ArrayXXd buf_;
+    Eigen::ArrayXd col_x_, row_y_;  // source column of each window column, source row of each row
+    Eigen::ArrayXXd buf_, full_;
     Eigen::Array<int64_t, Eigen::Dynamic, Eigen::Dynamic> idx_;  // resampling taps per pixel
     Eigen::ArrayXXd wt_;
+    struct Run {  // neighbouring listed pixels in one window row
+        Eigen::Index first;  // position in the list
+        int x, len;          // window column of the first, count
+        int line;            // interpolated source line above the row
+        double t;            // weight of the line below
+    };
+    std::vector<Run> runs_;
 };
 
 }  // namespace repot

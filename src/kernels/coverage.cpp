@@ -28,6 +28,24 @@ void coverage_kernel(const Block& b, Span s, Columns& out) {
 
 namespace repot {
 
+std::vector<Eigen::Index> positive_rows(const Eigen::Ref<const Eigen::ArrayXd>& v) {
+    std::vector<Eigen::Index> rows;
+    for (Eigen::Index i = 0; i < v.size(); ++i)
+        if (v(i) > 0) rows.push_back(i);
+    return rows;
+}
+
+Eigen::Ref<const Eigen::ArrayXXd> monthly_ghi(const Block& b, Span s, const std::vector<Eigen::Index>& rows,
+                                              Eigen::ArrayXXd& scratch) {
+    auto row_of = [&](Eigen::Index k) { return b.ghi_row.size() ? b.ghi_row(s.offset + k) : s.offset + k; };
+    const Eigen::Index first = row_of(rows.front()), count = Eigen::Index(rows.size());
+    if (row_of(rows.back()) - first + 1 == count) return b.ghi.middleRows(first, count);  // consecutive: a view
+    scratch.resize(count, b.ghi.cols());
+    for (Eigen::Index m = 0; m < scratch.cols(); ++m)
+        for (Eigen::Index k = 0; k < count; ++k) scratch(k, m) = b.ghi(row_of(rows[size_t(k)]), m);
+    return scratch;
+}
+
 Eigen::ArrayXd inclusion_span(const Block& b, Span s) {
     if (!b.inclusion.size()) return Eigen::ArrayXd::Ones(s.count);
     auto v = b.inclusion.segment(s.offset, s.count);

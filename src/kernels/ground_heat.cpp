@@ -13,24 +13,23 @@ double borehole_heat_gj(const GroundHeatParams& p) {
 
 void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const LandUseTable* classes, Columns& out) {
     const Eigen::Index n = s.count;
-    Eigen::ArrayXd R = b.roof.segment(s.offset, n);
-    Eigen::ArrayXd open = (b.pixel_area - R.isNaN().select(0.0, R)).max(0.0);
-    Eigen::ArrayXd all_land, fraction;
+    const auto R = b.roof.segment(s.offset, n);
+    const Eigen::ArrayXd open = (b.pixel_area - R.isNaN().select(0.0, R)).max(0.0);
+    const double per_m2 = borehole_heat_gj(p) / (p.borehole_spacing_m * p.borehole_spacing_m);
+    auto technical = out.col(q_ground_technical_gj);
     if (classes) {
         const auto& cls = classes->classes();
-        Eigen::ArrayXi c = b.landuse.segment(s.offset, n);
-        all_land = c.unaryExpr([&](int k) { return k < 0 || cls[size_t(k)].excluded ? 0.0 : 1.0; });
-        fraction = c.unaryExpr([&](int k) { return k < 0 ? 0.0 : cls[size_t(k)].gsh_fraction; });
+        const auto c = b.landuse.segment(s.offset, n);
+        const Eigen::ArrayXd all_land = c.unaryExpr([&](int k) { return k < 0 || cls[size_t(k)].excluded ? 0.0 : 1.0; });
+        const Eigen::ArrayXd fraction = c.unaryExpr([&](int k) { return k < 0 ? 0.0 : cls[size_t(k)].gsh_fraction; });
         out.col(q_ground_px) = (c >= 0).cast<double>();
-    } else {
-        all_land = Eigen::ArrayXd::Ones(n);
-        fraction = Eigen::ArrayXd::Constant(n, p.default_open_ground_fraction);
+        out.col(q_ground_theoretical_gj) = open * all_land * per_m2;
+        technical = open * all_land * fraction * per_m2;
+    } else {  // every pixel is land, with the scenario's default fraction
         out.col(q_ground_px).setOnes();
+        out.col(q_ground_theoretical_gj) = open * per_m2;
+        technical = open * p.default_open_ground_fraction * per_m2;
     }
-    const double per_m2 = borehole_heat_gj(p) / (p.borehole_spacing_m * p.borehole_spacing_m);
-    out.col(q_ground_theoretical_gj) = open * all_land * per_m2;
-    Eigen::ArrayXd technical = open * all_land * fraction * per_m2;
-    out.col(q_ground_technical_gj) = technical;
     if (b.heat_demand.size()) {
         auto demand = b.heat_demand.segment(s.offset, n);
         out.col(q_ground_heat_capped_gj) = demand.isNaN().select(0.0, technical.min(demand));

@@ -8,7 +8,6 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
     const Eigen::Index n = s.count;
     const auto& cls = classes.classes();
     Eigen::ArrayXi c = b.landuse.segment(s.offset, n);
-    const auto H = b.ghi.middleRows(s.offset, n);
     const auto H_year = b.ghi_year.segment(s.offset, n);
     // Class lookups (a gather, not a branch): -1 (no class) reads as excluded.
     Eigen::ArrayXd pv_fraction = c.unaryExpr([&](int k) { return k < 0 ? 0.0 : cls[size_t(k)].pv_fraction; });
@@ -27,8 +26,13 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
     Eigen::ArrayXd open = (b.pixel_area - R.isNaN().select(0.0, R)).max(0.0);
     Eigen::ArrayXd capacity = land.select(open * pv_fraction * p.density_kw_m2, 0.0);
     out.col(q_land_capacity_kw) = capacity;
-    Eigen::ArrayXd H_plane = valid.select(
-        solar::inplane_fixed_plane(H, sky.sky, *sky.table, p.panel_tilt_deg, p.panel_aspect_deg), 0.0);
+    // In-plane irradiation only where panels stand: the transposition is the costly part of a pixel.
+    const auto rows = positive_rows(capacity);
+    Eigen::ArrayXd H_plane = Eigen::ArrayXd::Zero(n);
+    Eigen::ArrayXXd scratch;
+    if (!rows.empty())
+        H_plane(rows) = solar::inplane_fixed_plane(monthly_ghi(b, s, rows, scratch), sky.sky, *sky.table,
+                                                   p.panel_tilt_deg, p.panel_aspect_deg);
     Eigen::ArrayXd technical = capacity * H_plane * p.design_factor;
     out.col(q_land_technical_kwh) = technical;
     Eigen::ArrayXd inclusion = inclusion_span(b, s);

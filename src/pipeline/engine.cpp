@@ -65,19 +65,27 @@ public:
     // Sums of one block, or false when no zone has a pixel in it.
     bool process(const Window& w, ZoneSums& sums) {
         const GridSpec& g = in_.grid;
-        if (!zones_.rasterize(g, w, b_.zone) || (b_.zone == 0).all()) return false;
-        b_.width = w.width;
-        b_.height = w.height;
+        if (!zones_.rasterize(g, w, zone_)) return false;
+        // Only the pixels inside a zone are reported: the kernels see them alone, as one row.
+        in_zone_.resize(zone_.size());
+        Eigen::Index n = 0;
+        for (Eigen::Index i = 0; i < zone_.size(); ++i) in_zone_(n) = int(i), n += zone_(i) > 0;  // no branch
+        if (n == 0) return false;
+        in_zone_.conservativeResize(n);
+        b_.width = int(n);
+        b_.height = 1;
+        b_.zone = zone_(in_zone_);
         b_.pixel_area = g.pixel_area();
         b_.latitude_deg = latitude_(g.centre_x(w.x0 + w.width / 2.0 - 0.5, w.y0 + w.height / 2.0 - 0.5),
                                     g.centre_y(w.x0 + w.width / 2.0 - 0.5, w.y0 + w.height / 2.0 - 0.5));
         read_layers(w);
         SkyContext sky{solar::MonthlySky::at(b_.latitude_deg), &table_};
         const Scenario& sc = in_.scenario;
-        for (Eigen::Index off = 0; off < b_.size(); off += kSpan) {
-            Span s{off, std::min(kSpan, b_.size() - off)};
-            if ((b_.zone.segment(s.offset, s.count) == 0).all()) continue;  // nothing to report there
-            values_.setZero(s.count, q_count);
+        for (Eigen::Index off = 0; off < n; off += kSpan) {
+            Span s{off, std::min(kSpan, n - off)};
+            // Kernels write whole columns, the same ones in every span of a run: the columns no kernel
+            // writes only need zeroing when the scratch is (re)allocated.
+            if (values_.rows() != s.count) values_.setZero(s.count, q_count);
             coverage_kernel(b_, s, values_);
             solar_roof_kernel(b_, s, sc.solar_roof, sky, values_);
             if (b_.landuse.size()) solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_);
@@ -89,51 +97,83 @@ public:
     }
 
 private:
-    void read_single(std::optional<RasterReader>& r, const Window& w, Eigen::ArrayXd& dst) {
-        if (!r) return;
-        r->read(w, buf_);
+    void read_single(RasterReader& r, const Window& w, Eigen::ArrayXd& dst) {
+        r.read_at(w, in_zone_, buf_);
         dst = buf_.col(0);
+    }
+    void read_single(std::optional<RasterReader>& r, const Window& w, Eigen::ArrayXd& dst) {
+        if (r) read_single(*r, w, dst);
     }
 
     void read_layers(const Window& w) {
-        roof_.read(w, buf_);
-        b_.roof = buf_.col(0);
-        ghi_.read(w, b_.ghi);
-        if (b_.ghi.cols() == 1) b_.ghi = solar::split_annual(b_.ghi.col(0), monthly_shares(in_.scenario.irradiation));
-        b_.ghi_year = b_.ghi.rowwise().sum();
+        read_single(roof_, w, b_.roof);
+        read_ghi(w);
         read_single(slope_, w, b_.slope);
         read_single(aspect_, w, b_.aspect);
         read_single(shade_, w, b_.shade);
-        if (temperature_) temperature_->read(w, b_.temperature);
+        if (temperature_) temperature_->read_at(w, in_zone_, b_.temperature);
         read_single(terrain_, w, b_.terrain_slope);
         read_single(population_, w, b_.population);
         read_single(heat_demand_, w, b_.heat_demand);
         if (!inclusion_.empty()) {
-            b_.inclusion.setOnes(w.size());
+            b_.inclusion.setOnes(in_zone_.size());
             for (auto& r : inclusion_) {
-                r.read(w, buf_);
+                r.read_at(w, in_zone_, buf_);
                 b_.inclusion *= buf_.col(0).isNaN().select(1.0, buf_.col(0));
             }
         }
         if (landuse_) read_landuse(w);
     }
 
+    // The annual GHI on every pixel; the 12 months only where panels can stand (block.hpp): on roofs,
+    // and on all ground when land PV runs. Monthly resampling is a pixel's costliest read.
+    void read_ghi(const Window& w) {
+        const auto shares = monthly_shares(in_.scenario.irradiation);
+        if (in_.landuse) {
+            ghi_.read_at(w, in_zone_, b_.ghi);
+            if (b_.ghi.cols() == 1) b_.ghi = solar::split_annual(b_.ghi.col(0), shares);
+            b_.ghi_year = b_.ghi.rowwise().sum();
+            b_.ghi_row.resize(0);
+            return;
+        }
+        ghi_.read_at(w, in_zone_, buf_, /*sum_bands=*/true);
+        b_.ghi_year = buf_.col(0);
+        // Positions in the block of the pixels with roof, and their rows of monthly GHI (no branch:
+        // roofs and gaps alternate too often to predict).
+        const Eigen::Index n = in_zone_.size();
+        roofed_.resize(size_t(n));
+        b_.ghi_row.resize(n);
+        size_t count = 0;
+        for (Eigen::Index j = 0; j < n; ++j) {
+            const bool roof = b_.roof(j) > 0;
+            roofed_[count] = j;
+            b_.ghi_row(j) = roof ? int(count) : -1;
+            count += roof;
+        }
+        roofed_.resize(count);
+        if (in_.ghi.bands == 1) return b_.ghi = solar::split_annual(b_.ghi_year(roofed_), shares), void();
+        roofed_pixels_ = in_zone_(roofed_);
+        ghi_.read_at(w, roofed_pixels_, b_.ghi);
+    }
+
     // Class codes -> table indices; a code the table does not know is an error naming both files.
     void read_landuse(const Window& w) {
-        landuse_->read(w, buf_);
-        b_.landuse.resize(w.size());
-        for (Eigen::Index i = 0; i < w.size(); ++i) {
-            double v = buf_(i, 0);
+        landuse_->read_at(w, in_zone_, buf_);
+        b_.landuse.resize(buf_.rows());
+        for (Eigen::Index j = 0; j < buf_.rows(); ++j) {
+            double v = buf_(j, 0);
             if (std::isnan(v)) {
-                b_.landuse(i) = -1;
+                b_.landuse(j) = -1;
                 continue;
             }
             int k = v == std::floor(v) ? in_.classes->index_of(int64_t(v)) : -1;
-            if (k < 0)
+            if (k < 0) {
+                const int i = in_zone_(j);
                 throw DataError(fmt::format("{}: land-use code {} at grid pixel ({}, {}) is not in the class table {}",
                                             in_.landuse->path, v, w.x0 + i % w.width, w.y0 + i / w.width,
                                             in_.classes->origin()));
-            b_.landuse(i) = k;
+            }
+            b_.landuse(j) = k;
         }
     }
 
@@ -144,6 +184,10 @@ private:
     RasterReader roof_, ghi_;
     std::optional<RasterReader> slope_, aspect_, shade_, temperature_, landuse_, terrain_, population_, heat_demand_;
     std::vector<RasterReader> inclusion_;
+    Eigen::ArrayXi zone_;     // the window's zone raster
+    Eigen::ArrayXi in_zone_;  // window indices of the pixels in a zone: the block's pixels
+    std::vector<Eigen::Index> roofed_;  // block positions with roof
+    Eigen::ArrayXi roofed_pixels_;      // their window indices
     Block b_;
     Columns values_;
     Eigen::ArrayXXd buf_;
