@@ -12,9 +12,9 @@ struct Block {
     double latitude_deg = 0; // of the block centre, for the extraterrestrial irradiation
     Eigen::ArrayXi zone;     // 0 outside every zone, k > 0: zone k - 1
     Eigen::ArrayXd roof;     // m² of roof in the pixel
-    // Monthly GHI (kWh/m² per month, 12 columns), resampled only where panels can stand: row
-    // ghi_row(i) for pixel i (−1: none, as off roofs when there is no land use). An empty ghi_row
-    // means one row per pixel.
+    // Monthly GHI (kWh/m² per month, 12 columns), resampled only where panels can stand: pixel i has
+    // row ghi_row(i), −1 for none (off roofs when there is no land use). The engine fills it span by
+    // span, so rows count from the span's first such pixel. An empty ghi_row: one row per pixel.
     Eigen::ArrayXXd ghi;
     Eigen::ArrayXi ghi_row;
     Eigen::ArrayXd ghi_year; // n, the sum of the months (NaN where GHI has no value)

@@ -71,8 +71,15 @@ void RasterReader::read(const Window& w, Eigen::ArrayXXd& out) {
 }
 
 void RasterReader::read_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out, bool sum_bands) {
-    if (bilinear_separable_at(w, pixels, out, sum_bands)) return;
-    read(w, full_);
+    const Window& c = cached_;
+    if (!has_cache_ || c.x0 != w.x0 || c.y0 != w.y0 || c.width != w.width || c.height != w.height) {
+        // Once per window, however many calls: the source window read, x-interpolated where possible.
+        cached_ = w;
+        has_cache_ = true;
+        separable_ = prepare_separable(w);
+        if (!separable_) read(w, full_);
+    }
+    if (separable_) return interpolate_at(w, pixels, out, sum_bands);
     if (sum_bands) out = full_(pixels, Eigen::all).rowwise().sum();
     else out = full_(pixels, Eigen::all);
 }
@@ -207,8 +214,7 @@ void RasterReader::bilinear_separable(const Window& w, int ax, int ay, int rw, i
     }
 }
 
-bool RasterReader::bilinear_separable_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out,
-                                         bool sum_bands) {
+bool RasterReader::prepare_separable(const Window& w) {
     if (in_.aligned || in_.aggregate || in_.rules.kind != LayerKind::intensive || !mapper_.axis_aligned()) return false;
     // Axis-aligned: the source column of a pixel depends on its column only, its source row on its row
     // only, so one row and one column of the window give every tap.
@@ -218,41 +224,60 @@ bool RasterReader::bilinear_separable_at(const Window& w, const Eigen::ArrayXi& 
     auto inner = [](const Eigen::ArrayXd& v, int n) { return (v >= 0.5).all() && (v < n - 0.5).all(); };
     if (!inner(col_x_, in_.width) || !inner(row_y_, in_.height)) return false;  // edges: the general path
     const Eigen::ArrayXd fx = col_x_ - 0.5, fy = row_y_ - 0.5;
-    const Eigen::ArrayXi xi = fx.floor().cast<int>(), yi = fy.floor().cast<int>();
-    const Eigen::ArrayXd tx = fx - xi.cast<double>(), ty = fy - yi.cast<double>();
-    const int ax = xi.minCoeff(), ay = yi.minCoeff(), rw = xi.maxCoeff() + 2 - ax, rh = yi.maxCoeff() + 2 - ay;
+    const Eigen::ArrayXi xi = fx.floor().cast<int>();
+    row_line_ = fy.floor().cast<int>();
+    row_t_ = fy - row_line_.cast<double>();
+    const Eigen::ArrayXd tx = fx - xi.cast<double>();
+    const int ax = xi.minCoeff(), ay = row_line_.minCoeff(), rw = xi.maxCoeff() + 2 - ax,
+              rh = row_line_.maxCoeff() + 2 - ay;
+    row_line_ -= ay;
     read_source(ax, ay, rw, rh, buf_);
     if (buf_.hasNaN()) return false;  // nodata taps: the general path renormalises the weights
-    if (sum_bands && in_.bands > 1) buf_ = buf_.rowwise().sum().eval();
-    // The listed pixels ascend: split them once into runs of neighbours within a row, each run a lerp
-    // of two x-interpolated source lines, and a vector loop for every band.
+    // lines_: each source row interpolated along x at every window column, per band, then for the sum
+    // of the bands; column (band · rh + k) holds source row ay + k.
+    const int nb = in_.bands;
+    lines_.resize(w.width, Eigen::Index(nb + 1) * rh);
+    for (int b = 0; b < nb; ++b)
+        for (int k = 0; k < rh; ++k) {
+            const double* line = buf_.col(b).data() + int64_t(k) * rw;
+            for (int x = 0; x < w.width; ++x)
+                lines_(x, b * rh + k) = line[xi(x) - ax] * (1 - tx(x)) + line[xi(x) - ax + 1] * tx(x);
+        }
+    const Eigen::ArrayXd sum = buf_.rowwise().sum();
+    for (int k = 0; k < rh; ++k) {
+        const double* line = sum.data() + int64_t(k) * rw;
+        for (int x = 0; x < w.width; ++x)
+            lines_(x, nb * rh + k) = line[xi(x) - ax] * (1 - tx(x)) + line[xi(x) - ax + 1] * tx(x);
+    }
+    lines_per_band_ = rh;
+    return true;
+}
+
+void RasterReader::interpolate_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out,
+                                  bool sum_bands) {
+    // The listed pixels ascend: split them once into runs of neighbours within a row; each run is a
+    // lerp of two x-interpolated source lines, a vector loop for every band.
     const Eigen::Index n = pixels.size();
     runs_.clear();
     for (Eigen::Index j = 0; j < n;) {
         const int r = pixels(j) / w.width, x = pixels(j) - r * w.width;
         Eigen::Index len = 1;
         while (j + len < n && pixels(j + len) == pixels(j) + len && x + len < w.width) ++len;
-        runs_.push_back({j, x, int(len), yi(r) - ay, ty(r)});
+        runs_.push_back({j, x, int(len), row_line_(r), row_t_(r)});
         j += len;
     }
-    Eigen::ArrayXXd rows(w.width, rh);  // column k: source row ay + k interpolated along x
-    out.resize(n, buf_.cols());
-    for (Eigen::Index b = 0; b < buf_.cols(); ++b) {
-        const double* src = buf_.col(b).data();
-        for (int k = 0; k < rh; ++k) {
-            const double* line = src + int64_t(k) * rw;
-            for (int x = 0; x < w.width; ++x)
-                rows(x, k) = line[xi(x) - ax] * (1 - tx(x)) + line[xi(x) - ax + 1] * tx(x);
-        }
+    const int first_band = sum_bands ? in_.bands : 0, bands = sum_bands ? 1 : in_.bands;
+    out.resize(n, bands);
+    for (int b = 0; b < bands; ++b) {
+        const Eigen::Index base = Eigen::Index(first_band + b) * lines_per_band_;
         double* dst = out.col(b).data();
         for (const Run& run : runs_) {
-            const double* above = &rows(run.x, run.line);
+            const double* above = &lines_(run.x, base + run.line);
             const double* below = above + w.width;
             const double t = run.t;
             for (int k = 0; k < run.len; ++k) dst[run.first + k] = above[k] * (1 - t) + below[k] * t;
         }
     }
-    return true;
 }
 
 void RasterReader::read_aggregated(const Window& w, Eigen::ArrayXXd& out) {

@@ -19,9 +19,10 @@ public:
     RasterReader(const RasterInput& input, const GridSpec& grid);
     // out: window size × bands, NaN where the layer has no value.
     void read(const Window& w, Eigen::ArrayXXd& out);
-    // The same values at some pixels of the window only: `pixels` holds row-major indices into w, and
-    // out gets one row per listed pixel. With sum_bands, one column: the sum of the bands (NaN if any
-    // band is). A layer in the grid's CRS is interpolated at the listed pixels alone.
+    // The same values at some pixels of the window only: `pixels` holds ascending row-major indices
+    // into w, and out gets one row per listed pixel. With sum_bands, one column: the sum of the bands
+    // (NaN if any band is). The source is read once per window, however many calls ask for its pixels;
+    // a layer in the grid's CRS is then interpolated at the listed pixels alone.
     void read_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out, bool sum_bands = false);
 
 private:
@@ -31,7 +32,8 @@ private:
     void read_aggregated(const Window& w, Eigen::ArrayXXd& out);
     bool interior_separable(const Window& w) const;
     void bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out);
-    bool bilinear_separable_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out, bool sum_bands);
+    bool prepare_separable(const Window& w);
+    void interpolate_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out, bool sum_bands);
 
     const RasterInput& in_;
     GridSpec grid_;
@@ -40,7 +42,15 @@ private:
     std::unique_ptr<PixelMapper> grid_to_source_;  // aggregating only: finds the source window of a block
     Eigen::ArrayXd sx_, sy_;
     Eigen::ArrayXd col_x_, row_y_;  // source column of each window column, source row of each row
-    Eigen::ArrayXXd buf_, full_;
+    Eigen::ArrayXXd buf_;
+    // read_at's cache of the last window: the whole window (general path), or for a layer in the grid's
+    // CRS the source rows interpolated along x and, per window row, its line and weight.
+    Window cached_;
+    bool has_cache_ = false, separable_ = false;
+    Eigen::ArrayXXd full_, lines_;
+    Eigen::Index lines_per_band_ = 0;
+    Eigen::ArrayXi row_line_;
+    Eigen::ArrayXd row_t_;
     Eigen::Array<int64_t, Eigen::Dynamic, Eigen::Dynamic> idx_;  // resampling taps per pixel
     Eigen::ArrayXXd wt_;
     struct Run {  // neighbouring listed pixels in one window row

@@ -86,6 +86,7 @@ public:
             // Kernels write whole columns, the same ones in every span of a run: the columns no kernel
             // writes only need zeroing when the scratch is (re)allocated.
             if (values_.rows() != s.count) values_.setZero(s.count, q_count);
+            read_monthly_ghi(w, off / kSpan);
             coverage_kernel(b_, s, values_);
             solar_roof_kernel(b_, s, sc.solar_roof, sky, values_);
             if (b_.landuse.size()) solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_);
@@ -107,7 +108,8 @@ private:
 
     void read_layers(const Window& w) {
         read_single(roof_, w, b_.roof);
-        read_ghi(w);
+        panel_start_.clear();
+        read_annual_ghi(w);
         read_single(slope_, w, b_.slope);
         read_single(aspect_, w, b_.aspect);
         read_single(shade_, w, b_.shade);
@@ -125,35 +127,37 @@ private:
         if (landuse_) read_landuse(w);
     }
 
-    // The annual GHI on every pixel; the 12 months only where panels can stand (block.hpp): on roofs,
-    // and on all ground when land PV runs. Monthly resampling is a pixel's costliest read.
-    void read_ghi(const Window& w) {
-        const auto shares = monthly_shares(in_.scenario.irradiation);
-        if (in_.landuse) {
-            ghi_.read_at(w, in_zone_, b_.ghi);
-            if (b_.ghi.cols() == 1) b_.ghi = solar::split_annual(b_.ghi.col(0), shares);
-            b_.ghi_year = b_.ghi.rowwise().sum();
-            b_.ghi_row.resize(0);
-            return;
-        }
+    // The annual GHI on every pixel of the window. The 12 months are resampled per span, and only
+    // where panels can stand (block.hpp): on roofs, or on all ground when land PV runs. They are a
+    // pixel's costliest read; per span they stay in cache until the kernels use them.
+    void read_annual_ghi(const Window& w) {
         ghi_.read_at(w, in_zone_, buf_, /*sum_bands=*/true);
         b_.ghi_year = buf_.col(0);
-        // Positions in the block of the pixels with roof, and their rows of monthly GHI (no branch:
-        // roofs and gaps alternate too often to predict).
         const Eigen::Index n = in_zone_.size();
-        roofed_.resize(size_t(n));
+        panel_.resize(size_t(n));
         b_.ghi_row.resize(n);
-        size_t count = 0;
+        size_t count = 0, row_base = 0;
         for (Eigen::Index j = 0; j < n; ++j) {
-            const bool roof = b_.roof(j) > 0;
-            roofed_[count] = j;
-            b_.ghi_row(j) = roof ? int(count) : -1;
-            count += roof;
+            if (j % kSpan == 0) panel_start_.push_back(count), row_base = count;
+            const bool panel = in_.landuse || b_.roof(j) > 0;  // no branch: roofs and gaps alternate
+            panel_[count] = j;
+            b_.ghi_row(j) = panel ? int(count - row_base) : -1;  // rows of the span's own ghi
+            count += panel;
         }
-        roofed_.resize(count);
-        if (in_.ghi.bands == 1) return b_.ghi = solar::split_annual(b_.ghi_year(roofed_), shares), void();
-        roofed_pixels_ = in_zone_(roofed_);
-        ghi_.read_at(w, roofed_pixels_, b_.ghi);
+        panel_.resize(count);
+        panel_start_.push_back(count);
+    }
+
+    void read_monthly_ghi(const Window& w, Eigen::Index span_index) {
+        const size_t a = panel_start_[size_t(span_index)], b = panel_start_[size_t(span_index) + 1];
+        const auto positions = Eigen::Map<const Eigen::Array<Eigen::Index, Eigen::Dynamic, 1>>(panel_.data() + a,
+                                                                                                 Eigen::Index(b - a));
+        if (in_.ghi.bands == 1) {
+            b_.ghi = solar::split_annual(b_.ghi_year(positions), monthly_shares(in_.scenario.irradiation));
+            return;
+        }
+        span_pixels_ = in_zone_(positions);
+        ghi_.read_at(w, span_pixels_, b_.ghi);
     }
 
     // Class codes -> table indices; a code the table does not know is an error naming both files.
@@ -186,8 +190,9 @@ private:
     std::vector<RasterReader> inclusion_;
     Eigen::ArrayXi zone_;     // the window's zone raster
     Eigen::ArrayXi in_zone_;  // window indices of the pixels in a zone: the block's pixels
-    std::vector<Eigen::Index> roofed_;  // block positions with roof
-    Eigen::ArrayXi roofed_pixels_;      // their window indices
+    std::vector<Eigen::Index> panel_;       // block positions where panels can stand
+    std::vector<size_t> panel_start_;       // where each span's begin in panel_ (one more at the end)
+    Eigen::ArrayXi span_pixels_;            // window indices of one span's panel positions
     Block b_;
     Columns values_;
     Eigen::ArrayXXd buf_;
