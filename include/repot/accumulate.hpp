@@ -16,6 +16,8 @@ public:
     // Adds the columns of `values` (span × q_count) to the zones of `zone` (span), run by run:
     // neighbouring pixels mostly share a zone, so each run is one vectorised column sum.
     void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values);
+    // The same for only some columns of `values` (the others hold nothing to add).
+    void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const std::vector<int>& columns);
     void merge(const ZoneSums& other);
 
     double get(int slot, Q q) const { return data_[size_t(slot) * q_count + q]; }  // slot = zone index + 1

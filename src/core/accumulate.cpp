@@ -19,6 +19,13 @@ double sum_wide(const double* p, Eigen::Index n) {
 }  // namespace
 
 void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values) {
+    std::vector<int> all(q_count);
+    for (int q = 0; q < q_count; ++q) all[size_t(q)] = q;
+    add(zone, values, all);
+}
+
+void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values,
+                   const std::vector<int>& columns) {
     const Eigen::Index n = zone.size();
     Eigen::Index start = 0;
     while (start < n) {
@@ -27,7 +34,7 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
         while (end < n && zone(end) == z) ++end;
         if (z < 0 || z > zones_) throw std::out_of_range("zone index out of range");
         double* slot = &data_[size_t(z) * q_count];
-        for (int q = 0; q < q_count; ++q) slot[q] += sum_wide(values.col(q).data() + start, end - start);
+        for (int q : columns) slot[q] += sum_wide(values.col(q).data() + start, end - start);
         start = end;
     }
 }

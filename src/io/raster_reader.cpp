@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <stdexcept>
 
 #include "repot/error.hpp"
 
@@ -70,7 +71,8 @@ void RasterReader::read(const Window& w, Eigen::ArrayXXd& out) {
     else read_resampled(w, out);
 }
 
-void RasterReader::read_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out, bool sum_bands) {
+template <class Out>
+void RasterReader::read_at(const Window& w, const Eigen::ArrayXi& pixels, Out& out, bool sum_bands) {
     const Window& c = cached_;
     if (!has_cache_ || c.x0 != w.x0 || c.y0 != w.y0 || c.width != w.width || c.height != w.height) {
         // Once per window, however many calls: the source window read, x-interpolated where possible.
@@ -79,10 +81,17 @@ void RasterReader::read_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen:
         separable_ = prepare_separable(w);
         if (!separable_) read(w, full_);
     }
-    if (separable_) return interpolate_at(w, pixels, out, sum_bands);
+    const int bands = sum_bands ? 1 : in_.bands;
+    if (Out::ColsAtCompileTime == 1 && bands != 1) throw std::logic_error("read_at: one column for several bands");
+    if (separable_) {
+        out.resize(pixels.size(), bands);
+        return interpolate_at(w, pixels, out.data(), sum_bands ? in_.bands : 0, bands);
+    }
     if (sum_bands) out = full_(pixels, Eigen::all).rowwise().sum();
     else out = full_(pixels, Eigen::all);
 }
+template void RasterReader::read_at(const Window&, const Eigen::ArrayXi&, Eigen::ArrayXd&, bool);
+template void RasterReader::read_at(const Window&, const Eigen::ArrayXi&, Eigen::ArrayXXd&, bool);
 
 void RasterReader::read_aligned(const Window& w, Eigen::ArrayXXd& out) {
     int sx0 = w.x0 + in_.offset_x, sy0 = w.y0 + in_.offset_y;
@@ -253,8 +262,8 @@ bool RasterReader::prepare_separable(const Window& w) {
     return true;
 }
 
-void RasterReader::interpolate_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out,
-                                  bool sum_bands) {
+void RasterReader::interpolate_at(const Window& w, const Eigen::ArrayXi& pixels, double* out, int first_band,
+                                  int bands) {
     // The listed pixels ascend: split them once into runs of neighbours within a row; each run is a
     // lerp of two x-interpolated source lines, a vector loop for every band.
     const Eigen::Index n = pixels.size();
@@ -266,11 +275,9 @@ void RasterReader::interpolate_at(const Window& w, const Eigen::ArrayXi& pixels,
         runs_.push_back({j, x, int(len), row_line_(r), row_t_(r)});
         j += len;
     }
-    const int first_band = sum_bands ? in_.bands : 0, bands = sum_bands ? 1 : in_.bands;
-    out.resize(n, bands);
     for (int b = 0; b < bands; ++b) {
         const Eigen::Index base = Eigen::Index(first_band + b) * lines_per_band_;
-        double* dst = out.col(b).data();
+        double* dst = out + b * n;
         for (const Run& run : runs_) {
             const double* above = &lines_(run.x, base + run.line);
             const double* below = above + w.width;

@@ -23,7 +23,9 @@ public:
     // into w, and out gets one row per listed pixel. With sum_bands, one column: the sum of the bands
     // (NaN if any band is). The source is read once per window, however many calls ask for its pixels;
     // a layer in the grid's CRS is then interpolated at the listed pixels alone.
-    void read_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out, bool sum_bands = false);
+    // Out: Eigen::ArrayXXd, or Eigen::ArrayXd for one band or the sum.
+    template <class Out>
+    void read_at(const Window& w, const Eigen::ArrayXi& pixels, Out& out, bool sum_bands = false);
 
 private:
     void read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& buf);  // (w*h) × bands, NaN for nodata
@@ -33,7 +35,8 @@ private:
     bool interior_separable(const Window& w) const;
     void bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out);
     bool prepare_separable(const Window& w);
-    void interpolate_at(const Window& w, const Eigen::ArrayXi& pixels, Eigen::ArrayXXd& out, bool sum_bands);
+    // Writes band b of the listed pixels at out + b · pixels.size().
+    void interpolate_at(const Window& w, const Eigen::ArrayXi& pixels, double* out, int first_band, int bands);
 
     const RasterInput& in_;
     GridSpec grid_;

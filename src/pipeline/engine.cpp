@@ -83,25 +83,29 @@ public:
         const Scenario& sc = in_.scenario;
         for (Eigen::Index off = 0; off < n; off += kSpan) {
             Span s{off, std::min(kSpan, n - off)};
-            // Kernels write whole columns, the same ones in every span of a run: the columns no kernel
-            // writes only need zeroing when the scratch is (re)allocated.
-            if (values_.rows() != s.count) values_.setZero(s.count, q_count);
+            // Kernels write whole columns, the same ones in every span of a run, and never NaN. So a
+            // scratch filled with NaN when (re)allocated tells, after one span, which columns hold
+            // something: only those are summed.
+            const bool fresh = values_.rows() != s.count;
+            if (fresh) values_.setConstant(s.count, q_count, NAN);
             read_monthly_ghi(w, off / kSpan);
             coverage_kernel(b_, s, values_);
             solar_roof_kernel(b_, s, sc.solar_roof, sky, values_);
             if (b_.landuse.size()) solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_);
             solar_heat_kernel(b_, s, sc.solar_heat, values_);
             ground_heat_kernel(b_, s, sc.ground_heat, b_.landuse.size() ? &*in_.classes : nullptr, values_);
-            sums.add(b_.zone.segment(s.offset, s.count), values_);
+            if (fresh) {
+                written_.clear();
+                for (int q = 0; q < q_count; ++q)
+                    if (!std::isnan(values_(0, q))) written_.push_back(q);
+            }
+            sums.add(b_.zone.segment(s.offset, s.count), values_, written_);
         }
         return true;
     }
 
 private:
-    void read_single(RasterReader& r, const Window& w, Eigen::ArrayXd& dst) {
-        r.read_at(w, in_zone_, buf_);
-        dst = buf_.col(0);
-    }
+    void read_single(RasterReader& r, const Window& w, Eigen::ArrayXd& dst) { r.read_at(w, in_zone_, dst); }
     void read_single(std::optional<RasterReader>& r, const Window& w, Eigen::ArrayXd& dst) {
         if (r) read_single(*r, w, dst);
     }
@@ -131,18 +135,21 @@ private:
     // where panels can stand (block.hpp): on roofs, or on all ground when land PV runs. They are a
     // pixel's costliest read; per span they stay in cache until the kernels use them.
     void read_annual_ghi(const Window& w) {
-        ghi_.read_at(w, in_zone_, buf_, /*sum_bands=*/true);
-        b_.ghi_year = buf_.col(0);
+        ghi_.read_at(w, in_zone_, b_.ghi_year, /*sum_bands=*/true);
         const Eigen::Index n = in_zone_.size();
         panel_.resize(size_t(n));
         b_.ghi_row.resize(n);
-        size_t count = 0, row_base = 0;
-        for (Eigen::Index j = 0; j < n; ++j) {
-            if (j % kSpan == 0) panel_start_.push_back(count), row_base = count;
-            const bool panel = in_.landuse || b_.roof(j) > 0;  // no branch: roofs and gaps alternate
-            panel_[count] = j;
-            b_.ghi_row(j) = panel ? int(count - row_base) : -1;  // rows of the span's own ghi
-            count += panel;
+        const bool everywhere = in_.landuse.has_value();
+        size_t count = 0;
+        for (Eigen::Index a = 0; a < n; a += kSpan) {
+            panel_start_.push_back(count);
+            const size_t row_base = count;  // rows of monthly GHI count from each span's first
+            for (Eigen::Index j = a; j < std::min(n, a + kSpan); ++j) {
+                const bool panel = everywhere || b_.roof(j) > 0;  // no branch: roofs and gaps alternate
+                panel_[count] = j;
+                b_.ghi_row(j) = panel ? int(count - row_base) : -1;
+                count += panel;
+            }
         }
         panel_.resize(count);
         panel_start_.push_back(count);
@@ -195,6 +202,7 @@ private:
     Eigen::ArrayXi span_pixels_;            // window indices of one span's panel positions
     Block b_;
     Columns values_;
+    std::vector<int> written_;  // the columns of values_ the kernels write
     Eigen::ArrayXXd buf_;
 };
 
