@@ -529,3 +529,61 @@ TEST_CASE("raster input: validation errors name the file") {
         CHECK(contains(msg, "/nonexistent/repot/roof.tif"));
     }
 }
+
+TEST_CASE("raster input: read_at gives the listed pixels of read, and the sum of the bands") {
+    // The 12-band linear field of the bilinear test: band b holds (b + 1) · field, so the sum of the
+    // bands is 78 · field wherever bilinear is exact.
+    const double sx0 = 3003.3, sy0 = 6011.6, res = 7;
+    auto field = [](double x, double y) { return 5 + 0.01 * x + 0.02 * y; };
+    RasterSpec spec;
+    spec.width = 40, spec.height = 40, spec.bands = 12, spec.gt = {sx0, res, 0, sy0, 0, -res};
+    std::vector<std::vector<double>> bands(12, std::vector<double>(1600));
+    for (int b = 0; b < 12; ++b)
+        for (int r = 0; r < 40; ++r)
+            for (int c = 0; c < 40; ++c)
+                bands[size_t(b)][size_t(r * 40 + c)] = (b + 1) * field(sx0 + (c + 0.5) * res, sy0 - (r + 0.5) * res);
+    MemRaster src(spec, bands);
+    GridSpec grid = make_grid(3000, 6020, 10, 30, 30);
+    RasterInput in = RasterInput::open(src.path, rules("ghi", LayerKind::intensive, {1, 12}), grid);
+    RasterReader full_reader(in, grid), reader(in, grid);
+    int interior_windows = 0, checked = 0;
+    for (const Window& w : plan_blocks(grid, 8, 8)) {
+        Eigen::ArrayXXd whole;
+        full_reader.read(w, whole);
+        // Every third pixel, then a run of neighbours on the last row: runs of 1 and of several.
+        std::vector<int> list;
+        for (int i = 0; i < int(w.size()) - w.width; i += 3) list.push_back(i);
+        for (int i = int(w.size()) - w.width; i < int(w.size()); ++i) list.push_back(i);
+        const Eigen::ArrayXi pixels = Eigen::Map<const Eigen::ArrayXi>(list.data(), Eigen::Index(list.size()));
+        Eigen::ArrayXXd got;
+        Eigen::ArrayXd sum;
+        reader.read_at(w, pixels, got);
+        reader.read_at(w, pixels, sum, /*sum_bands=*/true);
+        REQUIRE(got.rows() == pixels.size());
+        REQUIRE(got.cols() == 12);
+        REQUIRE(sum.size() == pixels.size());
+        // A window whose pixels all have four source centres around them takes the separable path.
+        auto inside = [&](int c, int r) {
+            const double fx = (3005 + 10 * c - sx0) / res - 0.5, fy = (sy0 - (6015 - 10 * r)) / res - 0.5;
+            return fx >= 0 && fy >= 0 && fx < 39 && fy < 39;
+        };
+        interior_windows += inside(w.x0, w.y0) && inside(w.x0 + w.width - 1, w.y0 + w.height - 1);
+        for (Eigen::Index j = 0; j < pixels.size(); ++j) {
+            const int i = pixels(j), c = w.x0 + i % w.width, r = w.y0 + i / w.width;
+            CAPTURE(c);
+            CAPTURE(r);
+            for (int b = 0; b < 12; ++b) {
+                if (std::isnan(whole(i, b))) CHECK(std::isnan(got(j, b)));
+                else CHECK(got(j, b) == doctest::Approx(whole(i, b)).epsilon(1e-12));
+            }
+            if (std::isnan(whole(i, 0))) CHECK(std::isnan(sum(j)));
+            else CHECK(sum(j) == doctest::Approx(whole.row(i).sum()).epsilon(1e-12));
+            if (inside(c, r)) {
+                CHECK(sum(j) == doctest::Approx(78 * field(3005 + 10 * c, 6015 - 10 * r)).epsilon(1e-9));
+                ++checked;
+            }
+        }
+    }
+    CHECK(interior_windows >= 4);
+    CHECK(checked > 100);
+}

@@ -300,3 +300,27 @@ TEST_CASE("solar_land_kernel without terrain slope: no slope restriction") {
     // (100 − 20) · 0.30 · 0.05 = 1.2 kW; 1.2 · 1150 · 0.88 = 1214.4 kWh, all usable (no inclusion, no slope)
     CHECK(out(0, q_land_usable_kwh) == doctest::Approx(1214.4).epsilon(1e-12));
 }
+
+TEST_CASE("roof kernel: monthly GHI kept only on roofs (ghi_row), in a span that starts mid-block") {
+    // Pixels 0..5, roofs on 1, 3 and 4; the span is pixels 2..5, so its monthly rows are those of
+    // pixels 3 and 4 only, numbered 0 and 1 from the span's first roof (as the engine fills them).
+    // Flat panels (tilt 0): H_A = Σ_m H_m = 1150 · scale. Technical = roof · coverage · density ·
+    // H_A · design factor.
+    const std::vector<double> roof{0, 20, 0, 30, 10, 0}, scale{1, 1, 1, 1.2, 0.9, 1};
+    Block b = make_block(roof, scale);
+    Eigen::ArrayXXd monthly(2, 12);
+    for (int m = 0; m < 12; ++m) monthly(0, m) = kMonthly[m] * 1.2, monthly(1, m) = kMonthly[m] * 0.9;
+    b.ghi = monthly;
+    b.ghi_row.resize(6);
+    b.ghi_row << -1, -1, -1, 0, 1, -1;
+    const SolarRoofParams p = flat_roof_params();
+    Columns out = Columns::Zero(4, q_count);
+    solar_roof_kernel(b, Span{2, 4}, p, sky(), out);
+    const double k = p.coverage * p.density_kw_m2 * p.design_factor;
+    CHECK(out(0, q_roof_technical_kwh) == 0);
+    CHECK(out(1, q_roof_technical_kwh) == doctest::Approx(30 * k * 1150 * 1.2));
+    CHECK(out(2, q_roof_technical_kwh) == doctest::Approx(10 * k * 1150 * 0.9));
+    CHECK(out(3, q_roof_technical_kwh) == 0);
+    CHECK(out(1, q_collector_kwh) == doctest::Approx(30 * p.coverage * 1150 * 1.2));
+    CHECK(out(1, q_roof_theoretical_kwh) == doctest::Approx(30 * 1150 * 1.2));
+}
