@@ -45,21 +45,24 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
         if (ds_->GetRasterBand(b + 1)->RasterIO(GF_Read, x0, y0, w, h, dst, w, h, GDT_Float64, 0, 0) != CE_None)
             throw DataError(fmt::format("{}: read error in band {} at pixel ({}, {}): {}", in_.path, b + 1, x0, y0,
                                         CPLGetLastErrorMsg()));
+        // One vectorised test of the whole read; the scalar search only names a bad value. Then nodata to NaN.
+        Eigen::Map<Eigen::ArrayXd> v(dst, int64_t(w) * h);
         const auto& nd = in_.nodata[size_t(b)];
-        for (int64_t i = 0; i < int64_t(w) * h; ++i) {
-            double v = dst[i];
-            if (nd && (v == *nd || (std::isnan(*nd) && std::isnan(v)))) {
-                dst[i] = NAN;
-                continue;
-            }
-            if (std::isnan(v) || (!in_.rules.allow_negative && v < 0) || v > in_.rules.max_value) {
-                const char* what = std::isnan(v) ? "NaN (not declared as nodata)"
-                                   : v < 0        ? "a negative value"
+        const bool nan_nodata = nd && std::isnan(*nd);
+        const double low = in_.rules.allow_negative ? -INFINITY : 0.0, high = in_.rules.max_value;
+        const auto in_range = (v >= low) && (v <= high);  // false for NaN
+        const bool ok = !nd ? in_range.all() : nan_nodata ? (in_range || v.isNaN()).all() : (in_range || v == *nd).all();
+        if (!ok)
+            for (int64_t i = 0; i < v.size(); ++i) {
+                const double x = v(i);
+                if ((nd && x == *nd) || (nan_nodata && std::isnan(x)) || (x >= low && x <= high)) continue;
+                const char* what = std::isnan(x) ? "NaN (not declared as nodata)"
+                                   : x < 0        ? "a negative value"
                                                   : "a value above its maximum";
                 throw DataError(fmt::format("{}: {} raster band {} has {} {} at pixel ({}, {})", in_.path,
-                                            in_.rules.role, b + 1, what, v, x0 + i % w, y0 + i / w));
+                                            in_.rules.role, b + 1, what, x, x0 + i % w, y0 + i / w));
             }
-        }
+        if (nd && !nan_nodata) v = (v == *nd).select(NAN, v);
     }
 }
 
