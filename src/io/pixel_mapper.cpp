@@ -65,19 +65,30 @@ void PixelMapper::map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) c
         LY[k] = ok[k] ? iv[3] + X[k] * iv[4] + Y[k] * iv[5] : NAN;
     }
     const size_t ncol = lc.size();
+    // Per column once: its lattice cell and weight (the division is hoisted out of the pixel loop).
+    std::vector<size_t> i0s(size_t(w.width)), i1s(size_t(w.width));
+    std::vector<double> tcs(size_t(w.width));
+    for (int c = 0; c < w.width; ++c) {
+        size_t i0 = std::min(size_t(c / step), ncol - 1), i1 = std::min(i0 + 1, ncol - 1);
+        i0s[size_t(c)] = i0, i1s[size_t(c)] = i1;
+        tcs[size_t(c)] = lc[i1] == lc[i0] ? 0 : double(c - lc[i0]) / (lc[i1] - lc[i0]);
+    }
     for (int r = 0; r < w.height; ++r) {
         size_t j0 = std::min(size_t(r / step), lr.size() - 1), j1 = std::min(j0 + 1, lr.size() - 1);
         double tr = lr[j1] == lr[j0] ? 0 : double(r - lr[j0]) / (lr[j1] - lr[j0]);
+        const double *X0 = &LX[j0 * ncol], *X1 = &LX[j1 * ncol], *Y0 = &LY[j0 * ncol], *Y1 = &LY[j1 * ncol];
+        double* out_x = sx.data() + int64_t(r) * w.width;
+        double* out_y = sy.data() + int64_t(r) * w.width;
         for (int c = 0; c < w.width; ++c) {
-            size_t i0 = std::min(size_t(c / step), ncol - 1), i1 = std::min(i0 + 1, ncol - 1);
-            double tc = lc[i1] == lc[i0] ? 0 : double(c - lc[i0]) / (lc[i1] - lc[i0]);
-            auto lerp2 = [&](const std::vector<double>& L) {
-                double a = L[j0 * ncol + i0] * (1 - tc) + L[j0 * ncol + i1] * tc;
-                double b = L[j1 * ncol + i0] * (1 - tc) + L[j1 * ncol + i1] * tc;
+            const size_t i0 = i0s[size_t(c)], i1 = i1s[size_t(c)];
+            const double tc = tcs[size_t(c)];
+            auto lerp2 = [&](const double* L0, const double* L1) {
+                double a = L0[i0] * (1 - tc) + L0[i1] * tc;
+                double b = L1[i0] * (1 - tc) + L1[i1] * tc;
                 return a * (1 - tr) + b * tr;
             };
-            sx(int64_t(r) * w.width + c) = lerp2(LX);
-            sy(int64_t(r) * w.width + c) = lerp2(LY);
+            out_x[c] = lerp2(X0, X1);
+            out_y[c] = lerp2(Y0, Y1);
         }
     }
 }

@@ -4,6 +4,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <cmath>
 
 #include "crs.hpp"
@@ -58,7 +62,7 @@ std::array<double, 4> bounds_in(const RasterInput& in, const std::string& grid_w
 
 }  // namespace
 
-RasterInput RasterInput::open(const std::string& path, const LayerRules& rules, const GridSpec& grid) {
+RasterInput RasterInput::open(const std::string& path, const LayerRules& rules, const GridSpec& grid, int threads) {
     auto ds = open_raster(path);
     RasterInput in;
     in.rules = rules;
@@ -115,7 +119,7 @@ RasterInput RasterInput::open(const std::string& path, const LayerRules& rules, 
         if (!std::isfinite(cell_in_grid_px))
             throw DataError(fmt::format("{}: cannot measure the cells of the {} raster on the grid", path, rules.role));
         in.aggregate = cell_in_grid_px < 1.0;
-        if (!in.aggregate) count_centres(in, grid);
+        if (!in.aggregate) count_centres(in, grid, threads);
     }
     return in;
 }
@@ -140,31 +144,54 @@ std::string RasterInput::describe() const {
 }
 
 
-void count_centres(RasterInput& in, const GridSpec& grid) {
+void count_centres(RasterInput& in, const GridSpec& grid, int threads) {
     if (int64_t(in.width) * in.height > 200'000'000)
         throw DataError(fmt::format("{}: {} raster has too many cells ({} × {}) to share over the grid; clip it first",
                                     in.path, in.rules.role, in.width, in.height));
-    auto counts = std::make_shared<std::vector<uint32_t>>(size_t(in.width) * in.height, 0);
-    PixelMapper mapper(grid, in.grid());
     // Count over the grid extended by a margin of one source cell, so that a cell cut by the grid's
     // edge is still shared by all the pixel centres it would hold and keeps its density.
     Eigen::ArrayXd sx, sy;
     Window probe{grid.width / 2, grid.height / 2, 2, 2};
-    mapper.map(probe, sx, sy);
+    PixelMapper(grid, in.grid()).map(probe, sx, sy);
     double px_per_cell = 1.0 / std::max(1e-12, std::min(std::abs(sx(1) - sx(0)), std::abs(sy(2) - sy(0))));
     int margin = int(std::ceil(px_per_cell)) + 1;
     constexpr int B = 512;
+    std::vector<Window> windows;
     for (int y = -margin; y < grid.height + margin; y += B)
-        for (int x = -margin; x < grid.width + margin; x += B) {
-            Window w{x, y, std::min(B, grid.width + margin - x), std::min(B, grid.height + margin - y)};
-            mapper.map(w, sx, sy);
-            for (int64_t i = 0; i < w.size(); ++i) {
-                double fx = sx(i), fy = sy(i);
-                if (!(fx >= 0 && fy >= 0 && fx < in.width && fy < in.height)) continue;
-                ++(*counts)[size_t(fy) * in.width + size_t(fx)];
+        for (int x = -margin; x < grid.width + margin; x += B)
+            windows.push_back({x, y, std::min(B, grid.width + margin - x), std::min(B, grid.height + margin - y)});
+    // Each thread counts windows into its own array (and maps with its own transformation, which is not
+    // thread-safe); integer counts add up the same in any order.
+    const int n = std::max(1, std::min<int>(threads, int(windows.size())));
+    std::vector<std::vector<uint32_t>> partial(size_t(n), std::vector<uint32_t>(size_t(in.width) * in.height, 0));
+    std::atomic<size_t> next{0};
+    std::exception_ptr error;
+    std::mutex mu;
+    auto work = [&](std::vector<uint32_t>& counts) {
+        try {
+            PixelMapper mapper(grid, in.grid());
+            Eigen::ArrayXd fx, fy;
+            for (size_t k = next++; k < windows.size(); k = next++) {
+                mapper.map(windows[k], fx, fy);
+                for (int64_t i = 0; i < fx.size(); ++i) {
+                    const double x = fx(i), y = fy(i);
+                    if (!(x >= 0 && y >= 0 && x < in.width && y < in.height)) continue;
+                    ++counts[size_t(y) * in.width + size_t(x)];
+                }
             }
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(mu);
+            if (!error) error = std::current_exception();
         }
-    in.centre_counts = counts;
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < n; ++t) pool.emplace_back(work, std::ref(partial[size_t(t)]));
+    work(partial[0]);
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+    for (int t = 1; t < n; ++t)
+        for (size_t i = 0; i < partial[0].size(); ++i) partial[0][i] += partial[size_t(t)][i];
+    in.centre_counts = std::make_shared<std::vector<uint32_t>>(std::move(partial[0]));
 }
 
 }  // namespace repot

@@ -43,7 +43,8 @@ struct RasterInput {
     // source cell's value is shared equally by them and totals are conserved exactly.
     std::shared_ptr<const std::vector<uint32_t>> centre_counts;
 
-    static RasterInput open(const std::string& path, const LayerRules& rules, const GridSpec& grid);
+    // threads: how many may share the one-off count of pixel centres (an extensive layer coarser than the grid).
+    static RasterInput open(const std::string& path, const LayerRules& rules, const GridSpec& grid, int threads = 1);
     GridSpec grid() const { return GridSpec{geotransform, width, height, crs_wkt}; }  // the layer's own grid
     // Whether the layer's extent, transformed to the grid CRS, intersects the grid's extent.
     bool overlaps(const GridSpec& grid) const;
@@ -55,6 +56,6 @@ struct RasterInput {
 std::unique_ptr<GDALDataset> open_raster(const std::string& path);
 
 // Computes RasterInput::centre_counts for an extensive layer coarser than the grid.
-void count_centres(RasterInput& input, const GridSpec& grid);
+void count_centres(RasterInput& input, const GridSpec& grid, int threads = 1);
 
 }  // namespace repot

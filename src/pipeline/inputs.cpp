@@ -88,7 +88,7 @@ Inputs open_inputs(const RunOptions& o) {
     const GridSpec& g = in.grid;
     in.zones = ZoneSet::load({o.zones, o.zones_layer, o.zone_id_field, o.zone_name_field}, g);
 
-    auto open = [&](const std::string& path, LayerRules rules) { return RasterInput::open(path, rules, g); };
+    auto open = [&](const std::string& path, LayerRules rules) { return RasterInput::open(path, rules, g, o.threads); };
     auto open_opt = [&](std::optional<RasterInput>& slot, const std::string& path, LayerRules rules) {
         if (!path.empty()) slot = open(path, rules);
     };
