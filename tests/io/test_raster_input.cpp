@@ -262,6 +262,13 @@ TEST_CASE("raster input: extensive layer coarser than the grid, in degrees, keep
     CHECK(value_outside == 0);
     CHECK(wrong == 0);
     CHECK(inside > 0);
+
+    // 3. Centres counted on three threads: the same counts, each the exact count above.
+    RasterInput in3 = RasterInput::open(src.path, rules("population", LayerKind::extensive), grid, 3);
+    REQUIRE(in3.centre_counts);
+    REQUIRE(in.centre_counts);
+    CHECK(*in3.centre_counts == *in.centre_counts);
+    for (int k = 0; k < 16; ++k) CHECK((*in3.centre_counts)[size_t(k)] == uint32_t(count[size_t(k)]));
 }
 
 TEST_CASE("raster input: an extensive raster of a single cell coarser than the grid keeps its total") {
