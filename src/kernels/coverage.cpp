@@ -29,9 +29,10 @@ void coverage_kernel(const Block& b, Span s, Columns& out) {
 namespace repot {
 
 std::vector<Eigen::Index> positive_rows(const Eigen::Ref<const Eigen::ArrayXd>& v) {
-    std::vector<Eigen::Index> rows;
-    for (Eigen::Index i = 0; i < v.size(); ++i)
-        if (v(i) > 0) rows.push_back(i);
+    std::vector<Eigen::Index> rows(size_t(v.size()));
+    size_t n = 0;
+    for (Eigen::Index i = 0; i < v.size(); ++i) rows[n] = i, n += v(i) > 0;  // no branch: roofs and gaps alternate
+    rows.resize(n);
     return rows;
 }
 
