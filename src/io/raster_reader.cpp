@@ -90,8 +90,10 @@ void RasterReader::read_at(const Window& w, const Eigen::ArrayXi& pixels, Out& o
         out.resize(pixels.size(), bands);
         return interpolate_at(w, pixels, out.data(), sum_bands ? in_.bands : 0, bands);
     }
-    if (sum_bands) out = full_(pixels, Eigen::all).rowwise().sum();
-    else out = full_(pixels, Eigen::all);
+    if (!sum_bands) return out = full_(pixels, Eigen::all), void();
+    // Band by band: Eigen's rowwise().sum() of an indexed view copies the whole view for every row.
+    out = full_.col(0)(pixels);
+    for (Eigen::Index b = 1; b < full_.cols(); ++b) out += full_.col(b)(pixels);
 }
 template void RasterReader::read_at(const Window&, const Eigen::ArrayXi&, Eigen::ArrayXd&, bool);
 template void RasterReader::read_at(const Window&, const Eigen::ArrayXi&, Eigen::ArrayXXd&, bool);
