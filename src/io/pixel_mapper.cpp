@@ -1,12 +1,19 @@
 #include "pixel_mapper.hpp"
 
 #include <cmath>
-#include <vector>
 
 #include "crs.hpp"
 #include "repot/error.hpp"
 
 namespace repot {
+
+namespace {
+// Lattice spacing: a 16-pixel cell of a projected grid is far too small for the curvature of a
+// datum/projection change to show. A power of two, so the weights below are exact.
+constexpr int kStep = 16;
+
+int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+}  // namespace
 
 PixelMapper::PixelMapper(const GridSpec& from, const GridSpec& to) : grid_(from) {
     inv_src_ = invert(to.geotransform, "raster");
@@ -21,76 +28,107 @@ bool PixelMapper::axis_aligned() const {
     return !ct_ && grid_.geotransform[2] == 0 && grid_.geotransform[4] == 0 && inv_src_[2] == 0 && inv_src_[4] == 0;
 }
 
-void PixelMapper::map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) const {
+// Nodes at every 16th column and row counted from the grid's origin, not the window's: a pixel maps
+// to the same point in whatever window it is read, so the pre-pass that counts pixel centres per
+// source cell and the reads that share each cell's value agree pixel for pixel.
+void PixelMapper::build_lattice(const Window& w, Lattice& l) const {
+    l.c0 = floor_div(w.x0, kStep), l.r0 = floor_div(w.y0, kStep);
+    l.ncol = size_t(floor_div(w.x0 + w.width - 1, kStep) + 2 - l.c0);
+    const size_t nrow = size_t(floor_div(w.y0 + w.height - 1, kStep) + 2 - l.r0), n = l.ncol * nrow;
+    l.x.resize(n), l.y.resize(n);
+    for (size_t j = 0; j < nrow; ++j)
+        for (size_t i = 0; i < l.ncol; ++i) {
+            const int c = (l.c0 + int(i)) * kStep, r = (l.r0 + int(j)) * kStep;
+            l.x[j * l.ncol + i] = grid_.centre_x(c, r);
+            l.y[j * l.ncol + i] = grid_.centre_y(c, r);
+        }
+    std::vector<int> ok(n);
+    ct_->Transform(int(n), l.x.data(), l.y.data(), nullptr, ok.data());
     const auto& iv = inv_src_;
-    sx.resize(w.size());
-    sy.resize(w.size());
+    for (size_t k = 0; k < n; ++k) {
+        const double X = l.x[k], Y = l.y[k];
+        l.x[k] = ok[k] ? iv[0] + X * iv[1] + Y * iv[2] : NAN;
+        l.y[k] = ok[k] ? iv[3] + X * iv[4] + Y * iv[5] : NAN;
+    }
+}
+
+// Calls visit(r, at) for each row r of w, where at(c, x, y) sets the source coordinates of column c.
+template <class Visit>
+void PixelMapper::for_each_row(const Window& w, Visit&& visit) const {
+    const auto& iv = inv_src_;
     if (!ct_) {
         // Same CRS: both geotransforms are affine, so is the map; columns and rows step evenly.
         const auto& g = grid_.geotransform;
+        const double dsx = g[1] * iv[1] + g[4] * iv[2], dsy = g[1] * iv[4] + g[4] * iv[5];
         for (int r = 0; r < w.height; ++r) {
             const double row = w.y0 + r + 0.5;
             const double X0 = g[0] + (w.x0 + 0.5) * g[1] + row * g[2], Y0 = g[3] + (w.x0 + 0.5) * g[4] + row * g[5];
             const double sx0 = iv[0] + X0 * iv[1] + Y0 * iv[2], sy0 = iv[3] + X0 * iv[4] + Y0 * iv[5];
-            const double dsx = g[1] * iv[1] + g[4] * iv[2], dsy = g[1] * iv[4] + g[4] * iv[5];
-            for (int c = 0; c < w.width; ++c) {
-                sx(int64_t(r) * w.width + c) = sx0 + c * dsx;
-                sy(int64_t(r) * w.width + c) = sy0 + c * dsy;
-            }
+            visit(r, [&](int c, double& x, double& y) { x = sx0 + c * dsx, y = sy0 + c * dsy; });
         }
         return;
     }
-    // Exact transforms on a lattice every `step` pixels, bilinear in between: a 16-pixel cell of a
-    // projected grid is far too small for the curvature of a datum/projection change to show.
-    constexpr int step = 16;
-    auto lattice = [](int n) {
-        std::vector<int> v;
-        for (int i = 0; i < n - 1; i += step) v.push_back(i);
-        v.push_back(n - 1);
-        return v;
-    };
-    std::vector<int> lc = lattice(w.width), lr = lattice(w.height);
-    size_t nl = lc.size() * lr.size();
-    std::vector<double> X(nl), Y(nl);
-    std::vector<int> ok(nl);
-    for (size_t j = 0; j < lr.size(); ++j)
-        for (size_t i = 0; i < lc.size(); ++i) {
-            X[j * lc.size() + i] = grid_.centre_x(w.x0 + lc[i], w.y0 + lr[j]);
-            Y[j * lc.size() + i] = grid_.centre_y(w.x0 + lc[i], w.y0 + lr[j]);
-        }
-    ct_->Transform(int(nl), X.data(), Y.data(), nullptr, ok.data());
-    std::vector<double> LX(nl), LY(nl);
-    for (size_t k = 0; k < nl; ++k) {
-        LX[k] = ok[k] ? iv[0] + X[k] * iv[1] + Y[k] * iv[2] : NAN;
-        LY[k] = ok[k] ? iv[3] + X[k] * iv[4] + Y[k] * iv[5] : NAN;
-    }
-    const size_t ncol = lc.size();
-    // Per column once: its lattice cell and weight (the division is hoisted out of the pixel loop).
-    std::vector<size_t> i0s(size_t(w.width)), i1s(size_t(w.width));
-    std::vector<double> tcs(size_t(w.width));
-    for (int c = 0; c < w.width; ++c) {
-        size_t i0 = std::min(size_t(c / step), ncol - 1), i1 = std::min(i0 + 1, ncol - 1);
-        i0s[size_t(c)] = i0, i1s[size_t(c)] = i1;
-        tcs[size_t(c)] = lc[i1] == lc[i0] ? 0 : double(c - lc[i0]) / (lc[i1] - lc[i0]);
-    }
+    // Exact transforms on the lattice, bilinear in between.
+    Lattice& l = lattice_;
+    build_lattice(w, l);
     for (int r = 0; r < w.height; ++r) {
-        size_t j0 = std::min(size_t(r / step), lr.size() - 1), j1 = std::min(j0 + 1, lr.size() - 1);
-        double tr = lr[j1] == lr[j0] ? 0 : double(r - lr[j0]) / (lr[j1] - lr[j0]);
-        const double *X0 = &LX[j0 * ncol], *X1 = &LX[j1 * ncol], *Y0 = &LY[j0 * ncol], *Y1 = &LY[j1 * ncol];
-        double* out_x = sx.data() + int64_t(r) * w.width;
-        double* out_y = sy.data() + int64_t(r) * w.width;
-        for (int c = 0; c < w.width; ++c) {
-            const size_t i0 = i0s[size_t(c)], i1 = i1s[size_t(c)];
-            const double tc = tcs[size_t(c)];
-            auto lerp2 = [&](const double* L0, const double* L1) {
-                double a = L0[i0] * (1 - tc) + L0[i1] * tc;
-                double b = L1[i0] * (1 - tc) + L1[i1] * tc;
+        const int gr = w.y0 + r, j = floor_div(gr, kStep);
+        const double tr = double(gr - j * kStep) / kStep;
+        const size_t row0 = size_t(j - l.r0) * l.ncol, row1 = row0 + l.ncol;
+        visit(r, [&](int c, double& x, double& y) {
+            const int gc = w.x0 + c, i = floor_div(gc, kStep);
+            const size_t i0 = size_t(i - l.c0), i1 = i0 + 1;
+            const double tc = double(gc - i * kStep) / kStep;
+            auto lerp2 = [&](const std::vector<double>& L) {
+                const double a = L[row0 + i0] * (1 - tc) + L[row0 + i1] * tc;
+                const double b = L[row1 + i0] * (1 - tc) + L[row1 + i1] * tc;
                 return a * (1 - tr) + b * tr;
             };
-            out_x[c] = lerp2(X0, X1);
-            out_y[c] = lerp2(Y0, Y1);
-        }
+            x = lerp2(l.x), y = lerp2(l.y);
+        });
     }
+}
+
+void PixelMapper::map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) const {
+    sx.resize(w.size());
+    sy.resize(w.size());
+    for_each_row(w, [&](int r, auto at) {
+        double* out_x = sx.data() + int64_t(r) * w.width;
+        double* out_y = sy.data() + int64_t(r) * w.width;
+        for (int c = 0; c < w.width; ++c) at(c, out_x[c], out_y[c]);
+    });
+}
+
+void PixelMapper::cells(const Window& w, int width, int height, CellIndex& out) const {
+    out.resize(w.size());
+    auto cell_of = [&](double x, double y) -> int64_t {
+        return x >= 0 && y >= 0 && x < width && y < height ? int64_t(y) * width + int64_t(x) : -1;
+    };
+    // Along a run within one lattice cell the map is linear, so the pixels between two ends that lie
+    // more than eps (far above rounding) inside one source cell are all in that cell.
+    constexpr double eps = 1e-6;
+    auto one_cell = [](double a, double b) {
+        return std::floor(std::min(a, b) - eps) == std::floor(std::max(a, b) + eps);
+    };
+    for_each_row(w, [&](int r, auto at) {
+        int64_t* row = out.data() + int64_t(r) * w.width;
+        for (int a = 0; a < w.width;) {
+            const int b = std::min(w.width, (floor_div(w.x0 + a, kStep) + 1) * kStep - w.x0);  // run [a, b)
+            double xa, ya, xb, yb;
+            at(a, xa, ya);
+            at(b - 1, xb, yb);
+            if (one_cell(xa, xb) && one_cell(ya, yb)) {  // NaN fails the test
+                std::fill(row + a, row + b, cell_of(xa, ya));
+            } else {
+                for (int c = a; c < b; ++c) {
+                    double x, y;
+                    at(c, x, y);
+                    row[c] = cell_of(x, y);
+                }
+            }
+            a = b;
+        }
+    });
 }
 
 }  // namespace repot

@@ -5,24 +5,42 @@
 #include <ogr_spatialref.h>
 
 #include <array>
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "repot/grid.hpp"
 
 namespace repot {
+
+using CellIndex = Eigen::Array<int64_t, Eigen::Dynamic, 1>;
 
 class PixelMapper {
 public:
     PixelMapper(const GridSpec& from, const GridSpec& to);
     // sx, sy sized w*h (window of `from`), NaN where the transform fails.
     void map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) const;
+    // The cell of a width × height raster of `to` that holds each pixel centre of w (row-major index,
+    // −1 outside or where the transform fails): floor(sx), floor(sy) of map(), found per run of 16
+    // pixels where both ends of the run lie well inside one cell, pixel by pixel elsewhere.
+    void cells(const Window& w, int width, int height, CellIndex& out) const;
     // Same CRS and no rotation: source column depends on the column only, source row on the row only.
     bool axis_aligned() const;
 
 private:
+    struct Lattice {  // exact transforms at every 16th column and row of `from`, in `to` pixel coordinates
+        int c0 = 0, r0 = 0;  // first node, in units of 16 pixels
+        size_t ncol = 0;
+        std::vector<double> x, y;
+    };
+    void build_lattice(const Window& w, Lattice& l) const;
+    template <class Visit>
+    void for_each_row(const Window& w, Visit&& visit) const;
+
     GridSpec grid_;
     std::array<double, 6> inv_src_{};
     std::unique_ptr<OGRCoordinateTransformation> ct_;  // null for the same CRS
+    mutable Lattice lattice_;  // scratch
 };
 
 }  // namespace repot

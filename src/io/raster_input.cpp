@@ -170,13 +170,14 @@ void count_centres(RasterInput& in, const GridSpec& grid, int threads) {
     auto work = [&](std::vector<uint32_t>& counts) {
         try {
             PixelMapper mapper(grid, in.grid());
-            Eigen::ArrayXd fx, fy;
+            CellIndex cells;
             for (size_t k = next++; k < windows.size(); k = next++) {
-                mapper.map(windows[k], fx, fy);
-                for (int64_t i = 0; i < fx.size(); ++i) {
-                    const double x = fx(i), y = fy(i);
-                    if (!(x >= 0 && y >= 0 && x < in.width && y < in.height)) continue;
-                    ++counts[size_t(y) * in.width + size_t(x)];
+                mapper.cells(windows[k], in.width, in.height, cells);  // as RasterReader::read_nearest finds them
+                for (Eigen::Index i = 0, n = cells.size(); i < n;) {
+                    Eigen::Index j = i + 1;
+                    while (j < n && cells(j) == cells(i)) ++j;
+                    if (cells(i) >= 0) counts[size_t(cells(i))] += uint32_t(j - i);
+                    i = j;
                 }
             }
         } catch (...) {

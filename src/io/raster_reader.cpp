@@ -112,40 +112,65 @@ void RasterReader::read_aligned(const Window& w, Eigen::ArrayXXd& out) {
             out.col(b).segment(int64_t(ay - sy0 + r) * w.width + (ax - sx0), rw) = buf_.col(b).segment(int64_t(r) * rw, rw);
 }
 
+// Categorical layers: the value of the cell holding the pixel centre. Extensive layers coarser than
+// the grid: that value shared by the pixel centres the cell holds (RasterInput::centre_counts).
+void RasterReader::read_nearest(const Window& w, Eigen::ArrayXXd& out) {
+    mapper_.cells(w, in_.width, in_.height, cells_);
+    // Neighbouring pixels mostly share a cell: runs of one cell are handled once.
+    runs_of_cells_.clear();
+    int ax = in_.width, ay = in_.height, bx = 0, by = 0;
+    for (Eigen::Index i = 0, n = cells_.size(); i < n;) {
+        Eigen::Index j = i + 1;
+        while (j < n && cells_(j) == cells_(i)) ++j;
+        const int64_t c = cells_(i);
+        const int x = c < 0 ? 0 : int(c % in_.width), y = c < 0 ? 0 : int(c / in_.width);
+        runs_of_cells_.push_back({i, j, x, y, c >= 0});
+        if (c >= 0) ax = std::min(ax, x), ay = std::min(ay, y), bx = std::max(bx, x + 1), by = std::max(by, y + 1);
+        i = j;
+    }
+    if (ax >= bx) return out.setConstant(NAN), void();  // no pixel centre in the layer
+    const int rw = bx - ax;
+    read_source(ax, ay, rw, by - ay, buf_);
+    const bool extensive = in_.rules.kind == LayerKind::extensive;
+    for (int b = 0; b < in_.bands; ++b) {
+        double* dst = out.col(b).data();
+        for (const CellRun& run : runs_of_cells_) {
+            double v = NAN;  // outside the layer: missing, not zero
+            if (run.inside) {
+                v = buf_(int64_t(run.y - ay) * rw + (run.x - ax), b);
+                if (extensive) {  // the cell's value is shared by the pixel centres inside it
+                    const uint32_t count = (*in_.centre_counts)[size_t(run.y) * in_.width + size_t(run.x)];
+                    v = count ? (1.0 / count) * v : NAN;
+                }
+            }
+            std::fill(dst + run.begin, dst + run.end, v);
+        }
+    }
+}
+
+// Bilinear (intensive layers); nearest for the others.
 void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
+    if (in_.rules.kind != LayerKind::intensive) return read_nearest(w, out);
     mapper_.map(w, sx_, sy_);
     auto win = covering_window(sx_, sy_, in_.width, in_.height);
     if (!win) return out.setConstant(NAN), void();
     const int ax = win->x0, ay = win->y0, bx = ax + win->width, by = ay + win->height;
     const int rw = bx - ax, rh = by - ay;
     read_source(ax, ay, rw, rh, buf_);
-    const bool bilinear = in_.rules.kind == LayerKind::intensive;
-    if (bilinear && mapper_.axis_aligned() && interior_separable(w) && !buf_.hasNaN())
+    if (mapper_.axis_aligned() && interior_separable(w) && !buf_.hasNaN())
         return bilinear_separable(w, ax, ay, rw, rh, out);
     const Eigen::Index n = w.size();
     // Where to read each pixel, computed once and applied to every band: index into the read window
-    // (-1 outside) and weight, for one cell (nearest) or the four surrounding cell centres (bilinear).
+    // (-1 outside) and weight of the four surrounding cell centres.
     auto cell = [&](int x, int y) -> int64_t {
         return x < ax || y < ay || x >= bx || y >= by ? -1 : int64_t(y - ay) * rw + (x - ax);
     };
-    const int taps = bilinear ? 4 : 1;
-    idx_.resize(n, taps);
-    wt_.resize(n, taps);
+    idx_.resize(n, 4);
+    wt_.resize(n, 4);
     for (Eigen::Index i = 0; i < n; ++i) {
         double x = sx_(i), y = sy_(i);
         if (!(x >= 0 && y >= 0 && x < in_.width && y < in_.height)) {  // outside the layer: missing, not zero
             idx_.row(i).setConstant(-1);
-            continue;
-        }
-        if (!bilinear) {
-            int ix = int(x), iy = int(y);
-            idx_(i, 0) = cell(ix, iy);
-            double share = 1.0;  // extensive: the cell's value is shared by the pixel centres inside it
-            if (in_.rules.kind == LayerKind::extensive) {
-                uint32_t c = (*in_.centre_counts)[size_t(iy) * in_.width + ix];
-                share = c ? 1.0 / c : NAN;
-            }
-            wt_(i, 0) = share;
             continue;
         }
         double fx = x - 0.5, fy = y - 0.5;
@@ -161,12 +186,9 @@ void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
         for (int b = 0; b < in_.bands; ++b) {
             const double* src = buf_.col(b).data();
             double* dst = out.col(b).data();
-            if (bilinear)
-                for (Eigen::Index i = 0; i < n; ++i)
-                    dst[i] = wt_(i, 0) * src[idx_(i, 0)] + wt_(i, 1) * src[idx_(i, 1)] + wt_(i, 2) * src[idx_(i, 2)] +
-                             wt_(i, 3) * src[idx_(i, 3)];
-            else
-                for (Eigen::Index i = 0; i < n; ++i) dst[i] = wt_(i, 0) * src[idx_(i, 0)];
+            for (Eigen::Index i = 0; i < n; ++i)
+                dst[i] = wt_(i, 0) * src[idx_(i, 0)] + wt_(i, 1) * src[idx_(i, 1)] + wt_(i, 2) * src[idx_(i, 2)] +
+                         wt_(i, 3) * src[idx_(i, 3)];
         }
         return;
     }
@@ -174,16 +196,15 @@ void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
         const double* src = buf_.col(b).data();
         double* dst = out.col(b).data();
         for (Eigen::Index i = 0; i < n; ++i) {
-            // Bilinear over the valid neighbours only, so a nodata neighbour does not erase a pixel.
+            // Over the valid neighbours only, so a nodata neighbour does not erase a pixel.
             double sum = 0, wsum = 0;
-            for (int k = 0; k < taps; ++k) {
+            for (int k = 0; k < 4; ++k) {
                 int64_t j = idx_(i, k);
                 if (j < 0) continue;
                 double v = src[j];
                 if (!std::isnan(v) && wt_(i, k) > 0) sum += wt_(i, k) * v, wsum += wt_(i, k);
             }
-            if (!bilinear) dst[i] = wsum > 0 ? sum : NAN;
-            else dst[i] = wsum > 0 ? sum / wsum : NAN;
+            dst[i] = wsum > 0 ? sum / wsum : NAN;
         }
     }
 }

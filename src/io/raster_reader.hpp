@@ -31,6 +31,7 @@ private:
     void read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& buf);  // (w*h) × bands, NaN for nodata
     void read_aligned(const Window& w, Eigen::ArrayXXd& out);
     void read_resampled(const Window& w, Eigen::ArrayXXd& out);
+    void read_nearest(const Window& w, Eigen::ArrayXXd& out);
     void read_aggregated(const Window& w, Eigen::ArrayXXd& out);
     bool interior_separable(const Window& w) const;
     void bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out);
@@ -63,6 +64,13 @@ private:
         double t;            // weight of the line below
     };
     std::vector<Run> runs_;
+    CellIndex cells_;  // read_nearest: the source cell of each pixel, and its runs
+    struct CellRun {
+        Eigen::Index begin, end;  // pixels of the window
+        int x, y;                 // the source cell
+        bool inside;              // false: outside the layer
+    };
+    std::vector<CellRun> runs_of_cells_;
 };
 
 }  // namespace repot

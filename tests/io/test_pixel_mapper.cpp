@@ -1,0 +1,76 @@
+// PixelMapper: the cell of each pixel centre, and a pixel's map independent of the window it is read in.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "../../src/io/pixel_mapper.hpp"
+#include "../test_support.hpp"
+
+using namespace repot;
+using repot_test::wkt_of;
+
+namespace {
+
+GridSpec grid_of(std::array<double, 6> gt, int w, int h, int epsg) { return GridSpec{gt, w, h, wkt_of(epsg)}; }
+
+// Windows of odd sizes and offsets, some starting before the grid (as the pre-pass's margin does).
+std::vector<Window> odd_windows() {
+    return {{-37, -21, 100, 50}, {0, 0, 64, 64}, {5, 3, 1, 1}, {13, 29, 77, 41}, {90, 90, 33, 17}};
+}
+
+void check_cells_are_floor_of_map(const PixelMapper& m, int width, int height) {
+    int64_t inside = 0, outside = 0;
+    for (const Window& w : odd_windows()) {
+        Eigen::ArrayXd sx, sy;
+        CellIndex cells;
+        m.map(w, sx, sy);
+        m.cells(w, width, height, cells);
+        REQUIRE(cells.size() == w.size());
+        for (int64_t i = 0; i < w.size(); ++i) {
+            const double x = sx(i), y = sy(i);
+            const bool in = x >= 0 && y >= 0 && x < width && y < height;
+            CAPTURE(i);
+            CHECK(cells(i) == (in ? int64_t(std::floor(y)) * width + int64_t(std::floor(x)) : -1));
+            inside += in, outside += !in;
+        }
+    }
+    CHECK(inside > 1000);
+    CHECK(outside > 100);
+}
+
+}  // namespace
+
+TEST_CASE("pixel mapper: cells are the floor of the map, through a CRS change and within one CRS") {
+    const GridSpec grid = grid_of({-10000, 10, 0, -5000, 0, -10}, 200, 150, 6677);
+    SUBCASE("degrees: 0.0005° cells, about 4 × 5 grid pixels each, so most runs of 16 cross a cell edge") {
+        // The grid spans 139.7225–139.7447 E, 35.9414–35.9549 N (gdaltransform); the raster lies inside it.
+        const GridSpec cells_grid = grid_of({139.7235, 0.0005, 0, 35.9540, 0, -0.0005}, 30, 20, 6668);
+        check_cells_are_floor_of_map(PixelMapper(grid, cells_grid), 30, 20);
+    }
+    SUBCASE("same CRS: 25 m cells offset by 3.7 m") {
+        const GridSpec cells_grid = grid_of({-9996.3, 25, 0, -5003.7, 0, -25}, 50, 40, 6677);
+        check_cells_are_floor_of_map(PixelMapper(grid, cells_grid), 50, 40);
+    }
+}
+
+TEST_CASE("pixel mapper: a pixel maps to the same point in every window that holds it") {
+    // The pre-pass that counts pixel centres per cell and the reads that share each cell's value use
+    // different windows; they must agree to the last bit, or a centre near an edge lands in two cells.
+    const GridSpec grid = grid_of({-10000, 10, 0, -5000, 0, -10}, 200, 150, 6677);
+    const GridSpec degrees = grid_of({139.7235, 0.0005, 0, 35.9540, 0, -0.0005}, 30, 20, 6668);
+    const PixelMapper m(grid, degrees);
+    Eigen::ArrayXd ax, ay, bx, by;
+    const Window a{10, 20, 100, 60}, b{-7, 33, 61, 45};  // overlap: columns 10..53, rows 33..77
+    m.map(a, ax, ay);
+    m.map(b, bx, by);
+    int compared = 0;
+    for (int r = 33; r < 78; ++r)
+        for (int c = 10; c < 54; ++c) {
+            const int64_t i = int64_t(r - a.y0) * a.width + (c - a.x0), j = int64_t(r - b.y0) * b.width + (c - b.x0);
+            CHECK(ax(i) == bx(j));
+            CHECK(ay(i) == by(j));
+            ++compared;
+        }
+    CHECK(compared == 45 * 44);
+}
