@@ -13,11 +13,11 @@ double borehole_heat_gj(const GroundHeatParams& p) {
 
 void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const LandUseTable* classes, Columns& out) {
     const Eigen::Index n = s.count;
-    const auto R = b.roof.segment(s.offset, n);
-    const Eigen::ArrayXd open = (b.pixel_area - R.isNaN().select(0.0, R)).max(0.0);
     const double per_m2 = borehole_heat_gj(p) / (p.borehole_spacing_m * p.borehole_spacing_m);
     auto technical = out.col(q_ground_technical_gj);
     if (classes) {
+        const auto R = b.roof.segment(s.offset, n);
+        const Eigen::ArrayXd open = (b.pixel_area - R.isNaN().select(0.0, R)).max(0.0);
         const auto& cls = classes->classes();
         const auto c = b.landuse.segment(s.offset, n);
         const Eigen::ArrayXd all_land = c.unaryExpr([&](int k) { return k < 0 || cls[size_t(k)].excluded ? 0.0 : 1.0; });
@@ -25,10 +25,18 @@ void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const
         out.col(q_ground_px) = (c >= 0).cast<double>();
         out.col(q_ground_theoretical_gj) = open * all_land * per_m2;
         technical = open * all_land * fraction * per_m2;
-    } else {  // every pixel is land, with the scenario's default fraction
-        out.col(q_ground_px).setOnes();
-        out.col(q_ground_theoretical_gj) = open * per_m2;
-        technical = open * p.default_open_ground_fraction * per_m2;
+    } else {  // every pixel is land, with the scenario's default fraction (a plain loop: it vectorises)
+        const double fraction = p.default_open_ground_fraction, area = b.pixel_area;
+        const double* __restrict roof = b.roof.data() + s.offset;
+        double* __restrict px = out.col(q_ground_px).data();
+        double* __restrict theoretical = out.col(q_ground_theoretical_gj).data();
+        double* __restrict tech = technical.data();
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const double r = roof[i] == roof[i] ? roof[i] : 0.0, open_m2 = std::max(area - r, 0.0);
+            px[i] = 1.0;
+            theoretical[i] = open_m2 * per_m2;
+            tech[i] = open_m2 * fraction * per_m2;
+        }
     }
     if (b.heat_demand.size()) {
         auto demand = b.heat_demand.segment(s.offset, n);
