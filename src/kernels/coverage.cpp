@@ -2,42 +2,31 @@
 
 namespace repot {
 
-// Which layers have a value, per pixel: the denominators of each zone's coverage shares. Plain loops
-// over restrict pointers with v == v as the NaN test: the compiler vectorises them; Eigen's boolean
-// masks it does not.
+namespace {
+// valid = 1 where v has a value, else 0; value = v there, else 0. A plain loop with v == v as the NaN
+// test over restrict parameters (GCC ignores restrict on local pointers): the compiler vectorises it,
+// which it does not for Eigen's boolean masks.
+void split_valid(const double* __restrict v, double* __restrict valid, double* __restrict value, Eigen::Index n) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+        valid[i] = v[i] == v[i] ? 1.0 : 0.0;
+        value[i] = v[i] == v[i] ? v[i] : 0.0;
+    }
+}
+}  // namespace
+
+// Which layers have a value, per pixel: the denominators of each zone's coverage shares.
 void coverage_kernel(const Block& b, Span s, Columns& out) {
     const Eigen::Index n = s.count;
-    const double* __restrict roof = b.roof.data() + s.offset;
-    const double* __restrict ghi = b.ghi_year.data() + s.offset;
-    double* __restrict pixels = out.col(q_pixels).data();
-    double* __restrict roof_valid = out.col(q_roof_valid_px).data();
-    double* __restrict roof_area = out.col(q_roof_area_m2).data();
-    double* __restrict ghi_valid = out.col(q_ghi_valid_px).data();
-    double* __restrict ghi_sum = out.col(q_ghi_sum_kwh_m2).data();
-    for (Eigen::Index i = 0; i < n; ++i) {
-        const double r = roof[i], h = ghi[i];
-        pixels[i] = 1.0;
-        roof_valid[i] = r == r ? 1.0 : 0.0;
-        roof_area[i] = r == r ? r : 0.0;
-        ghi_valid[i] = h == h ? 1.0 : 0.0;
-        ghi_sum[i] = h == h ? h : 0.0;
-    }
-    auto valid = [](const auto& a) { return (!a.isNaN()).template cast<double>(); };
+    out.col(q_pixels).setOnes();
+    split_valid(b.roof.data() + s.offset, out.col(q_roof_valid_px).data(), out.col(q_roof_area_m2).data(), n);
+    split_valid(b.ghi_year.data() + s.offset, out.col(q_ghi_valid_px).data(), out.col(q_ghi_sum_kwh_m2).data(), n);
     if (b.temperature.size()) {
-        Eigen::ArrayXd t = b.temperature.middleRows(s.offset, n).rowwise().mean();
-        out.col(q_temperature_valid_px) = valid(t);
-        out.col(q_temperature_sum_c) = t.isNaN().select(0.0, t);
+        const Eigen::ArrayXd t = b.temperature.middleRows(s.offset, n).rowwise().mean();
+        split_valid(t.data(), out.col(q_temperature_valid_px).data(), out.col(q_temperature_sum_c).data(), n);
     }
     if (b.landuse.size()) out.col(q_landuse_valid_px) = (b.landuse.segment(s.offset, n) >= 0).cast<double>();
-    if (b.population.size()) {
-        const double* __restrict pop = b.population.data() + s.offset;
-        double* __restrict pop_valid = out.col(q_population_valid_px).data();
-        double* __restrict persons = out.col(q_population).data();
-        for (Eigen::Index i = 0; i < n; ++i) {
-            pop_valid[i] = pop[i] == pop[i] ? 1.0 : 0.0;
-            persons[i] = pop[i] == pop[i] ? pop[i] : 0.0;
-        }
-    }
+    if (b.population.size())
+        split_valid(b.population.data() + s.offset, out.col(q_population_valid_px).data(), out.col(q_population).data(), n);
 }
 
 }  // namespace repot

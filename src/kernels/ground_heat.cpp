@@ -11,6 +11,19 @@ double borehole_heat_gj(const GroundHeatParams& p) {
     return extracted_wh * p.cop / (p.cop - 1) * 3.6e-6;
 }
 
+namespace {
+// Open ground (pixel minus roofs; no roof data: no roofs) times the heat per m², as a plain loop of
+// restrict parameters, which GCC vectorises.
+void open_ground(const double* __restrict roof, double pixel_area, double per_m2, double fraction,
+                 double* __restrict theoretical, double* __restrict technical, Eigen::Index n) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const double open_m2 = std::max(pixel_area - (roof[i] == roof[i] ? roof[i] : 0.0), 0.0);
+        theoretical[i] = open_m2 * per_m2;
+        technical[i] = open_m2 * fraction * per_m2;
+    }
+}
+}  // namespace
+
 void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const LandUseTable* classes, Columns& out) {
     const Eigen::Index n = s.count;
     const double per_m2 = borehole_heat_gj(p) / (p.borehole_spacing_m * p.borehole_spacing_m);
@@ -25,18 +38,10 @@ void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const
         out.col(q_ground_px) = (c >= 0).cast<double>();
         out.col(q_ground_theoretical_gj) = open * all_land * per_m2;
         technical = open * all_land * fraction * per_m2;
-    } else {  // every pixel is land, with the scenario's default fraction (a plain loop: it vectorises)
-        const double fraction = p.default_open_ground_fraction, area = b.pixel_area;
-        const double* __restrict roof = b.roof.data() + s.offset;
-        double* __restrict px = out.col(q_ground_px).data();
-        double* __restrict theoretical = out.col(q_ground_theoretical_gj).data();
-        double* __restrict tech = technical.data();
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const double r = roof[i] == roof[i] ? roof[i] : 0.0, open_m2 = std::max(area - r, 0.0);
-            px[i] = 1.0;
-            theoretical[i] = open_m2 * per_m2;
-            tech[i] = open_m2 * fraction * per_m2;
-        }
+    } else {  // every pixel is land, with the scenario's default fraction
+        out.col(q_ground_px).setOnes();
+        open_ground(b.roof.data() + s.offset, b.pixel_area, per_m2, p.default_open_ground_fraction,
+                    out.col(q_ground_theoretical_gj).data(), technical.data(), n);
     }
     if (b.heat_demand.size()) {
         auto demand = b.heat_demand.segment(s.offset, n);

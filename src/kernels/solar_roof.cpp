@@ -14,6 +14,40 @@ Eigen::ArrayXd roof_eligible(const Eigen::ArrayXd& slope, const Eigen::ArrayXd& 
     return ((slope < p.max_tilt_deg) && !north_steep && (shade >= p.min_shade_factor)).cast<double>();
 }
 
+namespace {
+// The per-pixel loops as functions of restrict parameters with v == v as the NaN test: GCC vectorises
+// them (not Eigen's boolean masks; it ignores restrict on local pointers; CMakeLists.txt says why
+// -fno-trapping-math).
+
+// A pixel counts when roof and GHI have a value there: theoretical H·R; without slope and shade
+// layers every roof is flat, unshaded and eligible.
+void roof_validity(const double* __restrict R, const double* __restrict H_year, double* __restrict px,
+                   double* __restrict theoretical, double* __restrict eligible, Eigen::Index n) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const bool valid = (R[i] == R[i]) & (H_year[i] == H_year[i]);
+        const double HR = H_year[i] * R[i];
+        px[i] = valid ? 1.0 : 0.0;
+        theoretical[i] = valid ? HR : 0.0;
+        eligible[i] = valid ? R[i] : 0.0;
+    }
+}
+
+void roof_tiers(const double* __restrict eligible, const double* __restrict H_plane, const double* __restrict inclusion,
+                SolarRoofParams p, double* __restrict capacity, double* __restrict collector_m2,
+                double* __restrict collector_kwh, double* __restrict technical, double* __restrict usable,
+                Eigen::Index n) {
+    constexpr double G_stc_kw_m2 = 1.0;  // irradiance at standard test conditions
+    for (Eigen::Index i = 0; i < n; ++i) {
+        capacity[i] = eligible[i] * p.coverage * p.density_kw_m2;
+        // The collector area solar heat would use instead (the same roofs: alternatives, never added).
+        collector_m2[i] = eligible[i] * p.coverage;
+        collector_kwh[i] = eligible[i] * p.coverage * H_plane[i];
+        technical[i] = eligible[i] * p.coverage * p.density_kw_m2 * H_plane[i] * p.design_factor / G_stc_kw_m2;
+        usable[i] = technical[i] * p.usable_factor * inclusion[i];
+    }
+}
+}  // namespace
+
 void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const SkyContext& sky, Columns& out) {
     const Eigen::Index n = s.count;
     const bool sloped = b.slope.size() > 0, shaded = b.shade.size() > 0;
@@ -24,34 +58,23 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
         // A flat face has no aspect (slope rasters write nodata there): its panels face south anyway.
         aspect = (aspect.isNaN() && slope < p.flat_below_deg).select(p.flat_panel_aspect_deg, aspect);
     }
-    // Plain loops over restrict pointers with v == v as the NaN test and no branches: the compiler
-    // vectorises them (Eigen's boolean masks it does not).
-    const double* __restrict R = b.roof.data() + s.offset;
-    const double* __restrict H_year = b.ghi_year.data() + s.offset;
-    double* __restrict px = out.col(q_roof_pv_px).data();
-    double* __restrict theoretical = out.col(q_roof_theoretical_kwh).data();
-    double* __restrict eligible = out.col(q_eligible_roof_m2).data();
-    for (Eigen::Index i = 0; i < n; ++i) {
-        // A pixel counts when every layer roof PV uses has a value there.
-        const double r = R[i], h = H_year[i];
-        const bool valid = (r == r) & (h == h);
-        px[i] = valid ? 1.0 : 0.0;
-        theoretical[i] = valid ? h * r : 0.0;
-        eligible[i] = valid ? r : 0.0;  // without slope and shade layers every roof is flat, unshaded, eligible
-    }
-    if (sloped || shaded)
+    double *px = out.col(q_roof_pv_px).data(), *theoretical = out.col(q_roof_theoretical_kwh).data(),
+           *eligible = out.col(q_eligible_roof_m2).data();
+    roof_validity(b.roof.data() + s.offset, b.ghi_year.data() + s.offset, px, theoretical, eligible, n);
+    if (sloped || shaded) {
+        // Slope and aspect, and shade, must have a value too; then the faces' eligibility applies.
         for (Eigen::Index i = 0; i < n; ++i)
             if ((sloped && (std::isnan(slope(i)) || std::isnan(aspect(i)))) || (shaded && std::isnan(b.shade(s.offset + i))))
                 px[i] = theoretical[i] = eligible[i] = 0.0;
-    auto eligible_area = out.col(q_eligible_roof_m2);
-    if (sloped || shaded)
-        eligible_area *= roof_eligible(sloped ? slope : Eigen::ArrayXd::Zero(n),
-                                       sloped ? aspect : Eigen::ArrayXd::Constant(n, p.flat_panel_aspect_deg),
-                                       shaded ? Eigen::ArrayXd(b.shade.segment(s.offset, n)) : Eigen::ArrayXd::Ones(n), p);
+        out.col(q_eligible_roof_m2) *=
+            roof_eligible(sloped ? slope : Eigen::ArrayXd::Zero(n),
+                          sloped ? aspect : Eigen::ArrayXd::Constant(n, p.flat_panel_aspect_deg),
+                          shaded ? Eigen::ArrayXd(b.shade.segment(s.offset, n)) : Eigen::ArrayXd::Ones(n), p);
+    }
 
     // Flat roofs carry panels tilted to the south; sloped faces carry them flush. The transposition is
     // the costly part of a pixel and only pixels with eligible roof need it (nor have monthly GHI).
-    const auto rows = positive_rows(eligible_area);
+    const auto rows = positive_rows(out.col(q_eligible_roof_m2));
     Eigen::ArrayXd H_plane = Eigen::ArrayXd::Zero(n);
     if (!rows.empty()) {
         Eigen::ArrayXXd scratch;
@@ -67,25 +90,10 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
                 solar::inplane_fixed_plane(H_panel, sky.sky, *sky.table, p.flat_panel_tilt_deg, p.flat_panel_aspect_deg);
         }
     }
-    constexpr double G_stc_kw_m2 = 1.0;  // irradiance at standard test conditions
     const Eigen::ArrayXd inclusion = inclusion_span(b, s);
-    const double coverage = p.coverage, density = p.density_kw_m2, design = p.design_factor, usable_factor = p.usable_factor;
-    const double* __restrict Hp = H_plane.data();
-    const double* __restrict incl = inclusion.data();
-    double* __restrict capacity = out.col(q_roof_capacity_kw).data();
-    double* __restrict collector_m2 = out.col(q_collector_m2).data();
-    double* __restrict collector_kwh = out.col(q_collector_kwh).data();
-    double* __restrict technical = out.col(q_roof_technical_kwh).data();
-    double* __restrict usable = out.col(q_roof_usable_kwh).data();
-    for (Eigen::Index i = 0; i < n; ++i) {
-        const double e = eligible[i], cap = e * coverage * density, tech = cap * Hp[i] * design / G_stc_kw_m2;
-        capacity[i] = cap;
-        // The collector area solar heat would use instead (the same roofs: alternatives, never added).
-        collector_m2[i] = e * coverage;
-        collector_kwh[i] = e * coverage * Hp[i];
-        technical[i] = tech;
-        usable[i] = tech * usable_factor * incl[i];
-    }
+    roof_tiers(eligible, H_plane.data(), inclusion.data(), p, out.col(q_roof_capacity_kw).data(),
+               out.col(q_collector_m2).data(), out.col(q_collector_kwh).data(), out.col(q_roof_technical_kwh).data(),
+               out.col(q_roof_usable_kwh).data(), n);
 }
 
 }  // namespace repot
