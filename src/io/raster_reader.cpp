@@ -296,8 +296,10 @@ void RasterReader::interpolate_at(const Window& w, const Eigen::ArrayXi& pixels,
     runs_.clear();
     for (Eigen::Index j = 0; j < n;) {
         const int r = pixels(j) / w.width, x = pixels(j) - r * w.width;
-        Eigen::Index len = 1;
-        while (j + len < n && pixels(j + len) == pixels(j) + len && x + len < w.width) ++len;
+        // Ascending and distinct: the rest of the row is one run when its last pixel is where it would be.
+        Eigen::Index len = std::min<Eigen::Index>(n - j, w.width - x);
+        if (pixels(j + len - 1) != pixels(j) + len - 1)
+            for (len = 1; j + len < n && pixels(j + len) == pixels(j) + len && x + len < w.width;) ++len;
         runs_.push_back({j, x, int(len), row_line_(r), row_t_(r)});
         j += len;
     }

@@ -32,6 +32,7 @@ void roof_validity(const double* __restrict R, const double* __restrict H_year, 
     }
 }
 
+// inclusion: null when there is no inclusion layer (factor 1).
 void roof_tiers(const double* __restrict eligible, const double* __restrict H_plane, const double* __restrict inclusion,
                 SolarRoofParams p, double* __restrict capacity, double* __restrict collector_m2,
                 double* __restrict collector_kwh, double* __restrict technical, double* __restrict usable,
@@ -43,7 +44,7 @@ void roof_tiers(const double* __restrict eligible, const double* __restrict H_pl
         collector_m2[i] = eligible[i] * p.coverage;
         collector_kwh[i] = eligible[i] * p.coverage * H_plane[i];
         technical[i] = eligible[i] * p.coverage * p.density_kw_m2 * H_plane[i] * p.design_factor / G_stc_kw_m2;
-        usable[i] = technical[i] * p.usable_factor * inclusion[i];
+        usable[i] = technical[i] * p.usable_factor * (inclusion ? inclusion[i] : 1.0);
     }
 }
 }  // namespace
@@ -90,8 +91,8 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
                 solar::inplane_fixed_plane(H_panel, sky.sky, *sky.table, p.flat_panel_tilt_deg, p.flat_panel_aspect_deg);
         }
     }
-    const Eigen::ArrayXd inclusion = inclusion_span(b, s);
-    roof_tiers(eligible, H_plane.data(), inclusion.data(), p, out.col(q_roof_capacity_kw).data(),
+    const Eigen::ArrayXd inclusion = b.inclusion.size() ? inclusion_span(b, s) : Eigen::ArrayXd();
+    roof_tiers(eligible, H_plane.data(), b.inclusion.size() ? inclusion.data() : nullptr, p, out.col(q_roof_capacity_kw).data(),
                out.col(q_collector_m2).data(), out.col(q_collector_kwh).data(), out.col(q_roof_technical_kwh).data(),
                out.col(q_roof_usable_kwh).data(), n);
 }

@@ -70,7 +70,15 @@ public:
         // Only the pixels inside a zone are reported: the kernels see them alone, as one row.
         in_zone_.resize(zone_.size());
         Eigen::Index n = 0;
-        for (Eigen::Index i = 0; i < zone_.size(); ++i) in_zone_(n) = int(i), n += zone_(i) > 0;  // no branch
+        for (int r = 0; r < w.height; ++r) {
+            const int first = r * w.width;
+            if ((zone_.segment(first, w.width) > 0).all()) {  // most rows lie inside one zone
+                in_zone_.segment(n, w.width).setLinSpaced(w.width, first, first + w.width - 1);
+                n += w.width;
+                continue;
+            }
+            for (int i = first; i < first + w.width; ++i) in_zone_(n) = i, n += zone_(i) > 0;  // no branch
+        }
         if (n == 0) return false;
         in_zone_.conservativeResize(n);
         b_.width = int(n);
