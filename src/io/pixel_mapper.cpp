@@ -99,31 +99,35 @@ void PixelMapper::map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) c
     });
 }
 
-void PixelMapper::cells(const Window& w, int width, int height, CellIndex& out) const {
-    out.resize(w.size());
+void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<CellRun>& out) const {
+    out.clear();
     auto cell_of = [&](double x, double y) -> int64_t {
         return x >= 0 && y >= 0 && x < width && y < height ? int64_t(y) * width + int64_t(x) : -1;
     };
-    // Along a run within one lattice cell the map is linear, so the pixels between two ends that lie
-    // more than eps (far above rounding) inside one source cell are all in that cell.
+    auto add = [&](int64_t begin, int64_t end, int64_t cell) {
+        if (!out.empty() && out.back().cell == cell && out.back().end == begin) out.back().end = end;
+        else out.push_back({begin, end, cell});
+    };
+    // Along 16 pixels of a row the map is linear, so the pixels between two ends that lie more than eps
+    // (far above rounding) inside one source cell are all in that cell.
     constexpr double eps = 1e-6;
     auto one_cell = [](double a, double b) {
         return std::floor(std::min(a, b) - eps) == std::floor(std::max(a, b) + eps);
     };
     for_each_row(w, [&](int r, auto at) {
-        int64_t* row = out.data() + int64_t(r) * w.width;
+        const int64_t row = int64_t(r) * w.width;
         for (int a = 0; a < w.width;) {
-            const int b = std::min(w.width, (floor_div(w.x0 + a, kStep) + 1) * kStep - w.x0);  // run [a, b)
+            const int b = std::min(w.width, (floor_div(w.x0 + a, kStep) + 1) * kStep - w.x0);  // pixels [a, b)
             double xa, ya, xb, yb;
             at(a, xa, ya);
             at(b - 1, xb, yb);
             if (one_cell(xa, xb) && one_cell(ya, yb)) {  // NaN fails the test
-                std::fill(row + a, row + b, cell_of(xa, ya));
+                add(row + a, row + b, cell_of(xa, ya));
             } else {
                 for (int c = a; c < b; ++c) {
                     double x, y;
                     at(c, x, y);
-                    row[c] = cell_of(x, y);
+                    add(row + c, row + c + 1, cell_of(x, y));
                 }
             }
             a = b;

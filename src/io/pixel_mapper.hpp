@@ -13,17 +13,21 @@
 
 namespace repot {
 
-using CellIndex = Eigen::Array<int64_t, Eigen::Dynamic, 1>;
+// Neighbouring pixels of a window (row-major positions [begin, end)) whose centres lie in one cell of
+// a raster (row-major index; −1: outside it, or where the transform fails).
+struct CellRun {
+    int64_t begin, end, cell;
+};
 
 class PixelMapper {
 public:
     PixelMapper(const GridSpec& from, const GridSpec& to);
     // sx, sy sized w*h (window of `from`), NaN where the transform fails.
     void map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) const;
-    // The cell of a width × height raster of `to` that holds each pixel centre of w (row-major index,
-    // −1 outside or where the transform fails): floor(sx), floor(sy) of map(), found per run of 16
-    // pixels where both ends of the run lie well inside one cell, pixel by pixel elsewhere.
-    void cells(const Window& w, int width, int height, CellIndex& out) const;
+    // The cells of a width × height raster of `to` that hold the pixel centres of w, as runs in pixel
+    // order: floor(sx), floor(sy) of map(), found per 16 pixels where both ends of them lie well inside
+    // one cell, pixel by pixel elsewhere.
+    void cell_runs(const Window& w, int width, int height, std::vector<CellRun>& out) const;
     // Same CRS and no rotation: source column depends on the column only, source row on the row only.
     bool axis_aligned() const;
 

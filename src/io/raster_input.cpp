@@ -170,15 +170,11 @@ void count_centres(RasterInput& in, const GridSpec& grid, int threads) {
     auto work = [&](std::vector<uint32_t>& counts) {
         try {
             PixelMapper mapper(grid, in.grid());
-            CellIndex cells;
+            std::vector<CellRun> runs;
             for (size_t k = next++; k < windows.size(); k = next++) {
-                mapper.cells(windows[k], in.width, in.height, cells);  // as RasterReader::read_nearest finds them
-                for (Eigen::Index i = 0, n = cells.size(); i < n;) {
-                    Eigen::Index j = i + 1;
-                    while (j < n && cells(j) == cells(i)) ++j;
-                    if (cells(i) >= 0) counts[size_t(cells(i))] += uint32_t(j - i);
-                    i = j;
-                }
+                mapper.cell_runs(windows[k], in.width, in.height, runs);  // as RasterReader::read_nearest finds them
+                for (const CellRun& run : runs)
+                    if (run.cell >= 0) counts[size_t(run.cell)] += uint32_t(run.end - run.begin);
             }
         } catch (...) {
             std::lock_guard<std::mutex> lock(mu);

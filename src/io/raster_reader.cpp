@@ -115,31 +115,26 @@ void RasterReader::read_aligned(const Window& w, Eigen::ArrayXXd& out) {
 // Categorical layers: the value of the cell holding the pixel centre. Extensive layers coarser than
 // the grid: that value shared by the pixel centres the cell holds (RasterInput::centre_counts).
 void RasterReader::read_nearest(const Window& w, Eigen::ArrayXXd& out) {
-    mapper_.cells(w, in_.width, in_.height, cells_);
-    // Neighbouring pixels mostly share a cell: runs of one cell are handled once.
-    runs_of_cells_.clear();
-    int ax = in_.width, ay = in_.height, bx = 0, by = 0;
-    for (Eigen::Index i = 0, n = cells_.size(); i < n;) {
-        Eigen::Index j = i + 1;
-        while (j < n && cells_(j) == cells_(i)) ++j;
-        const int64_t c = cells_(i);
-        const int x = c < 0 ? 0 : int(c % in_.width), y = c < 0 ? 0 : int(c / in_.width);
-        runs_of_cells_.push_back({i, j, x, y, c >= 0});
-        if (c >= 0) ax = std::min(ax, x), ay = std::min(ay, y), bx = std::max(bx, x + 1), by = std::max(by, y + 1);
-        i = j;
-    }
+    mapper_.cell_runs(w, in_.width, in_.height, cell_runs_);
+    int ax = in_.width, ay = in_.height, bx = 0, by = 0;  // the source window holding every cell
+    for (const CellRun& run : cell_runs_)
+        if (run.cell >= 0) {
+            const int x = int(run.cell % in_.width), y = int(run.cell / in_.width);
+            ax = std::min(ax, x), ay = std::min(ay, y), bx = std::max(bx, x + 1), by = std::max(by, y + 1);
+        }
     if (ax >= bx) return out.setConstant(NAN), void();  // no pixel centre in the layer
     const int rw = bx - ax;
     read_source(ax, ay, rw, by - ay, buf_);
     const bool extensive = in_.rules.kind == LayerKind::extensive;
     for (int b = 0; b < in_.bands; ++b) {
         double* dst = out.col(b).data();
-        for (const CellRun& run : runs_of_cells_) {
+        for (const CellRun& run : cell_runs_) {
             double v = NAN;  // outside the layer: missing, not zero
-            if (run.inside) {
-                v = buf_(int64_t(run.y - ay) * rw + (run.x - ax), b);
+            if (run.cell >= 0) {
+                const int x = int(run.cell % in_.width), y = int(run.cell / in_.width);
+                v = buf_(int64_t(y - ay) * rw + (x - ax), b);
                 if (extensive) {  // the cell's value is shared by the pixel centres inside it
-                    const uint32_t count = (*in_.centre_counts)[size_t(run.y) * in_.width + size_t(run.x)];
+                    const uint32_t count = (*in_.centre_counts)[size_t(run.cell)];
                     v = count ? (1.0 / count) * v : NAN;
                 }
             }

@@ -64,13 +64,7 @@ private:
         double t;            // weight of the line below
     };
     std::vector<Run> runs_;
-    CellIndex cells_;  // read_nearest: the source cell of each pixel, and its runs
-    struct CellRun {
-        Eigen::Index begin, end;  // pixels of the window
-        int x, y;                 // the source cell
-        bool inside;              // false: outside the layer
-    };
-    std::vector<CellRun> runs_of_cells_;
+    std::vector<CellRun> cell_runs_;  // read_nearest: the source cell of each pixel, by runs
 };
 
 }  // namespace repot

@@ -19,21 +19,29 @@ std::vector<Window> odd_windows() {
     return {{-37, -21, 100, 50}, {0, 0, 64, 64}, {5, 3, 1, 1}, {13, 29, 77, 41}, {90, 90, 33, 17}};
 }
 
-void check_cells_are_floor_of_map(const PixelMapper& m, int width, int height) {
+void check_runs_are_floor_of_map(const PixelMapper& m, int width, int height) {
     int64_t inside = 0, outside = 0;
     for (const Window& w : odd_windows()) {
         Eigen::ArrayXd sx, sy;
-        CellIndex cells;
+        std::vector<CellRun> runs;
         m.map(w, sx, sy);
-        m.cells(w, width, height, cells);
-        REQUIRE(cells.size() == w.size());
-        for (int64_t i = 0; i < w.size(); ++i) {
-            const double x = sx(i), y = sy(i);
-            const bool in = x >= 0 && y >= 0 && x < width && y < height;
-            CAPTURE(i);
-            CHECK(cells(i) == (in ? int64_t(std::floor(y)) * width + int64_t(std::floor(x)) : -1));
-            inside += in, outside += !in;
+        m.cell_runs(w, width, height, runs);
+        // The runs cover the window in order, and neighbouring runs differ in their cell.
+        REQUIRE(!runs.empty());
+        CHECK(runs.front().begin == 0);
+        CHECK(runs.back().end == w.size());
+        for (size_t k = 1; k < runs.size(); ++k) {
+            CHECK(runs[k].begin == runs[k - 1].end);
+            CHECK(runs[k].cell != runs[k - 1].cell);
         }
+        for (const CellRun& run : runs)
+            for (int64_t i = run.begin; i < run.end; ++i) {
+                const double x = sx(i), y = sy(i);
+                const bool in = x >= 0 && y >= 0 && x < width && y < height;
+                CAPTURE(i);
+                CHECK(run.cell == (in ? int64_t(std::floor(y)) * width + int64_t(std::floor(x)) : -1));
+                inside += in, outside += !in;
+            }
     }
     CHECK(inside > 1000);
     CHECK(outside > 100);
@@ -41,16 +49,16 @@ void check_cells_are_floor_of_map(const PixelMapper& m, int width, int height) {
 
 }  // namespace
 
-TEST_CASE("pixel mapper: cells are the floor of the map, through a CRS change and within one CRS") {
+TEST_CASE("pixel mapper: cell runs are the floor of the map, through a CRS change and within one CRS") {
     const GridSpec grid = grid_of({-10000, 10, 0, -5000, 0, -10}, 200, 150, 6677);
     SUBCASE("degrees: 0.0005° cells, about 4 × 5 grid pixels each, so most runs of 16 cross a cell edge") {
         // The grid spans 139.7225–139.7447 E, 35.9414–35.9549 N (gdaltransform); the raster lies inside it.
         const GridSpec cells_grid = grid_of({139.7235, 0.0005, 0, 35.9540, 0, -0.0005}, 30, 20, 6668);
-        check_cells_are_floor_of_map(PixelMapper(grid, cells_grid), 30, 20);
+        check_runs_are_floor_of_map(PixelMapper(grid, cells_grid), 30, 20);
     }
     SUBCASE("same CRS: 25 m cells offset by 3.7 m") {
         const GridSpec cells_grid = grid_of({-9996.3, 25, 0, -5003.7, 0, -25}, 50, 40, 6677);
-        check_cells_are_floor_of_map(PixelMapper(grid, cells_grid), 50, 40);
+        check_runs_are_floor_of_map(PixelMapper(grid, cells_grid), 50, 40);
     }
 }
 
