@@ -26,7 +26,8 @@ void coverage_kernel(const Block& b, Span s, Columns& out) {
     }
     if (b.landuse.size()) out.col(q_landuse_valid_px) = (b.landuse.segment(s.offset, n) >= 0).cast<double>();
     if (b.population.size())
-        split_valid(b.population.data() + s.offset, out.col(q_population_valid_px).data(), out.col(q_population).data(), n);
+        split_valid(b.population.data() + s.offset, out.col(q_population_valid_px).data(),
+                    out.col(q_population).data(), n);
 }
 
 }  // namespace repot

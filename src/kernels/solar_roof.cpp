@@ -64,9 +64,10 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
     roof_validity(b.roof.data() + s.offset, b.ghi_year.data() + s.offset, px, theoretical, eligible, n);
     if (sloped || shaded) {
         // Slope and aspect, and shade, must have a value too; then the faces' eligibility applies.
-        for (Eigen::Index i = 0; i < n; ++i)
-            if ((sloped && (std::isnan(slope(i)) || std::isnan(aspect(i)))) || (shaded && std::isnan(b.shade(s.offset + i))))
-                px[i] = theoretical[i] = eligible[i] = 0.0;
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const bool no_face = sloped && (std::isnan(slope(i)) || std::isnan(aspect(i)));
+            if (no_face || (shaded && std::isnan(b.shade(s.offset + i)))) px[i] = theoretical[i] = eligible[i] = 0.0;
+        }
         out.col(q_eligible_roof_m2) *=
             roof_eligible(sloped ? slope : Eigen::ArrayXd::Zero(n),
                           sloped ? aspect : Eigen::ArrayXd::Constant(n, p.flat_panel_aspect_deg),
@@ -92,9 +93,9 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
         }
     }
     const Eigen::ArrayXd inclusion = b.inclusion.size() ? inclusion_span(b, s) : Eigen::ArrayXd();
-    roof_tiers(eligible, H_plane.data(), b.inclusion.size() ? inclusion.data() : nullptr, p, out.col(q_roof_capacity_kw).data(),
-               out.col(q_collector_m2).data(), out.col(q_collector_kwh).data(), out.col(q_roof_technical_kwh).data(),
-               out.col(q_roof_usable_kwh).data(), n);
+    roof_tiers(eligible, H_plane.data(), inclusion.size() ? inclusion.data() : nullptr, p,
+               out.col(q_roof_capacity_kw).data(), out.col(q_collector_m2).data(), out.col(q_collector_kwh).data(),
+               out.col(q_roof_technical_kwh).data(), out.col(q_roof_usable_kwh).data(), n);
 }
 
 }  // namespace repot
