@@ -39,12 +39,14 @@ void roof_tiers(const double* __restrict eligible, const double* __restrict H_pl
                 Eigen::Index n) {
     constexpr double G_stc_kw_m2 = 1.0;  // irradiance at standard test conditions
     for (Eigen::Index i = 0; i < n; ++i) {
-        capacity[i] = eligible[i] * p.coverage * p.density_kw_m2;
+        const double kw = eligible[i] * p.coverage * p.density_kw_m2;
+        const double kwh = kw * H_plane[i] * p.design_factor / G_stc_kw_m2;
+        capacity[i] = kw;
         // The collector area solar heat would use instead (the same roofs: alternatives, never added).
         collector_m2[i] = eligible[i] * p.coverage;
         collector_kwh[i] = eligible[i] * p.coverage * H_plane[i];
-        technical[i] = eligible[i] * p.coverage * p.density_kw_m2 * H_plane[i] * p.design_factor / G_stc_kw_m2;
-        usable[i] = technical[i] * p.usable_factor * (inclusion ? inclusion[i] : 1.0);
+        technical[i] = kwh;
+        usable[i] = kwh * p.usable_factor * (inclusion ? inclusion[i] : 1.0);
     }
 }
 }  // namespace
