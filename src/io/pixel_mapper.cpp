@@ -1,5 +1,6 @@
 #include "pixel_mapper.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "crs.hpp"
@@ -108,20 +109,44 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
         if (!out.empty() && out.back().cell == cell && out.back().end == begin) out.back().end = end;
         else out.push_back({begin, end, cell});
     };
-    // Along 16 pixels of a row the map is linear, so the pixels between two ends that lie more than eps
-    // (far above rounding) inside one source cell are all in that cell.
+    // Values that lie between a and b lie in one source cell when a and b lie more than eps (far above
+    // rounding) inside it.
     constexpr double eps = 1e-6;
-    auto one_cell = [](double a, double b) {
-        return std::floor(std::min(a, b) - eps) == std::floor(std::max(a, b) + eps);
-    };
+    auto one_cell = [](double lo, double hi) { return std::floor(lo - eps) == std::floor(hi + eps); };
+    constexpr int64_t kMixed = -2;
+    // Through a CRS change, a pixel is a bilinear mix of its lattice cell's four nodes: when they lie in one
+    // source cell, so do all 16 × 16 pixels of the lattice cell.
+    std::vector<int64_t>& uniform = uniform_;
     for_each_row(w, [&](int r, auto at) {
+        const Lattice& l = lattice_;
+        const size_t ncell = l.ncol - 1;
+        if (ct_ && r == 0) {  // the lattice is built: classify its cells once per window
+            uniform.assign(ncell * (l.x.size() / l.ncol - 1), kMixed);
+            for (size_t k = 0; k < uniform.size(); ++k) {
+                const size_t n00 = (k / ncell) * l.ncol + k % ncell, n10 = n00 + l.ncol;
+                const double xs[4] = {l.x[n00], l.x[n00 + 1], l.x[n10], l.x[n10 + 1]};
+                const double ys[4] = {l.y[n00], l.y[n00 + 1], l.y[n10], l.y[n10 + 1]};
+                const auto [x0, x1] = std::minmax({xs[0], xs[1], xs[2], xs[3]});
+                const auto [y0, y1] = std::minmax({ys[0], ys[1], ys[2], ys[3]});
+                if (one_cell(x0, x1) && one_cell(y0, y1)) uniform[k] = cell_of(x0, y0);  // NaN fails the test
+            }
+        }
         const int64_t row = int64_t(r) * w.width;
+        const size_t lattice_row = ct_ ? size_t(floor_div(w.y0 + r, kStep) - l.r0) * ncell : 0;
         for (int a = 0; a < w.width;) {
-            const int b = std::min(w.width, (floor_div(w.x0 + a, kStep) + 1) * kStep - w.x0);  // pixels [a, b)
+            const int node = floor_div(w.x0 + a, kStep);
+            const int b = std::min(w.width, (node + 1) * kStep - w.x0);  // pixels [a, b): one lattice cell
+            if (ct_ && uniform[lattice_row + size_t(node - l.c0)] != kMixed) {
+                add(row + a, row + b, uniform[lattice_row + size_t(node - l.c0)]);
+                a = b;
+                continue;
+            }
+            // Along a row within a lattice cell the map is linear: the pixels between two ends in one cell
+            // are in it too.
             double xa, ya, xb, yb;
             at(a, xa, ya);
             at(b - 1, xb, yb);
-            if (one_cell(xa, xb) && one_cell(ya, yb)) {  // NaN fails the test
+            if (one_cell(std::min(xa, xb), std::max(xa, xb)) && one_cell(std::min(ya, yb), std::max(ya, yb))) {
                 add(row + a, row + b, cell_of(xa, ya));
             } else {
                 for (int c = a; c < b; ++c) {

@@ -44,7 +44,8 @@ private:
     GridSpec grid_;
     std::array<double, 6> inv_src_{};
     std::unique_ptr<OGRCoordinateTransformation> ct_;  // null for the same CRS
-    mutable Lattice lattice_;  // scratch
+    mutable Lattice lattice_;               // scratch
+    mutable std::vector<int64_t> uniform_;  // cell_runs: per lattice cell, the one source cell of its pixels
 };
 
 }  // namespace repot

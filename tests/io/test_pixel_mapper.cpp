@@ -56,6 +56,10 @@ TEST_CASE("pixel mapper: cell runs are the floor of the map, through a CRS chang
         const GridSpec cells_grid = grid_of({139.7235, 0.0005, 0, 35.9540, 0, -0.0005}, 30, 20, 6668);
         check_runs_are_floor_of_map(PixelMapper(grid, cells_grid), 30, 20);
     }
+    SUBCASE("degrees: 0.005° cells, larger than a 16 × 16-pixel lattice cell, so most lie inside one") {
+        const GridSpec cells_grid = grid_of({139.7235, 0.005, 0, 35.9540, 0, -0.005}, 4, 2, 6668);
+        check_runs_are_floor_of_map(PixelMapper(grid, cells_grid), 4, 2);
+    }
     SUBCASE("same CRS: 25 m cells offset by 3.7 m") {
         const GridSpec cells_grid = grid_of({-9996.3, 25, 0, -5003.7, 0, -25}, 50, 40, 6677);
         check_runs_are_floor_of_map(PixelMapper(grid, cells_grid), 50, 40);
