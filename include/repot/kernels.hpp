@@ -2,6 +2,9 @@
 // Kernels: pure functions from a span of a block's pixels to per-pixel quantities (method.md §3, §4).
 // They write columns of `out` (span length × q_count); a pixel that lacks an input contributes 0 to
 // the energy columns and is counted in the coverage columns instead. No I/O, no per-pixel branches.
+// Hot per-pixel loops are plain functions of __restrict parameters with v == v as the NaN test: GCC
+// vectorises those (not Eigen's boolean masks, and it ignores restrict on local pointers), given
+// -fno-trapping-math (CMakeLists.txt).
 #include <Eigen/Core>
 #include <optional>
 #include <vector>

@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
 #if defined(__GLIBC__)
     // GDAL's cache blocks and the engine's per-window arrays (about 1 MB each) are freed and allocated
     // again for every window. With glibc's defaults freed memory goes back to the system and comes back
-    // as fresh pages the kernel must clear (about 5 % of a run); keeping it costs no more than the peak.
+    // as fresh pages the kernel must clear (7 % of a 65 Mpx profile, 49,000 → 21,000 page faults);
+    // keeping it costs no more than the peak.
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif

@@ -35,9 +35,10 @@ bool PixelMapper::axis_aligned() const {
 void PixelMapper::build_lattice(const Window& w, Lattice& l) const {
     l.c0 = floor_div(w.x0, kStep), l.r0 = floor_div(w.y0, kStep);
     l.ncol = size_t(floor_div(w.x0 + w.width - 1, kStep) + 2 - l.c0);
-    const size_t nrow = size_t(floor_div(w.y0 + w.height - 1, kStep) + 2 - l.r0), n = l.ncol * nrow;
+    l.nrow = size_t(floor_div(w.y0 + w.height - 1, kStep) + 2 - l.r0);
+    const size_t n = l.ncol * l.nrow;
     l.x.resize(n), l.y.resize(n);
-    for (size_t j = 0; j < nrow; ++j)
+    for (size_t j = 0; j < l.nrow; ++j)
         for (size_t i = 0; i < l.ncol; ++i) {
             const int c = (l.c0 + int(i)) * kStep, r = (l.r0 + int(j)) * kStep;
             l.x[j * l.ncol + i] = grid_.centre_x(c, r);
@@ -54,6 +55,7 @@ void PixelMapper::build_lattice(const Window& w, Lattice& l) const {
 }
 
 // Calls visit(r, at) for each row r of w, where at(c, x, y) sets the source coordinates of column c.
+// Through a CRS change the lattice of w must be built first (lattice_).
 template <class Visit>
 void PixelMapper::for_each_row(const Window& w, Visit&& visit) const {
     const auto& iv = inv_src_;
@@ -70,8 +72,7 @@ void PixelMapper::for_each_row(const Window& w, Visit&& visit) const {
         return;
     }
     // Exact transforms on the lattice, bilinear in between.
-    Lattice& l = lattice_;
-    build_lattice(w, l);
+    const Lattice& l = lattice_;
     for (int r = 0; r < w.height; ++r) {
         const int gr = w.y0 + r, j = floor_div(gr, kStep);
         const double tr = double(gr - j * kStep) / kStep;
@@ -91,6 +92,7 @@ void PixelMapper::for_each_row(const Window& w, Visit&& visit) const {
 }
 
 void PixelMapper::map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) const {
+    if (ct_) build_lattice(w, lattice_);
     sx.resize(w.size());
     sy.resize(w.size());
     for_each_row(w, [&](int r, auto at) {
@@ -113,31 +115,29 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
     // rounding) inside it.
     constexpr double eps = 1e-6;
     auto one_cell = [](double lo, double hi) { return std::floor(lo - eps) == std::floor(hi + eps); };
+    // Through a CRS change a pixel is a bilinear mix of the four lattice nodes around it: when they lie
+    // in one source cell, so do all 16 × 16 pixels between them (kMixed: they do not).
     constexpr int64_t kMixed = -2;
-    // Through a CRS change, a pixel is a bilinear mix of its lattice cell's four nodes: when they lie in one
-    // source cell, so do all 16 × 16 pixels of the lattice cell.
-    std::vector<int64_t>& uniform = uniform_;
-    for_each_row(w, [&](int r, auto at) {
-        const Lattice& l = lattice_;
-        const size_t ncell = l.ncol - 1;
-        if (ct_ && r == 0) {  // the lattice is built: classify its cells once per window
-            uniform.assign(ncell * (l.x.size() / l.ncol - 1), kMixed);
-            for (size_t k = 0; k < uniform.size(); ++k) {
-                const size_t n00 = (k / ncell) * l.ncol + k % ncell, n10 = n00 + l.ncol;
-                const double xs[4] = {l.x[n00], l.x[n00 + 1], l.x[n10], l.x[n10 + 1]};
-                const double ys[4] = {l.y[n00], l.y[n00 + 1], l.y[n10], l.y[n10 + 1]};
-                const auto [x0, x1] = std::minmax({xs[0], xs[1], xs[2], xs[3]});
-                const auto [y0, y1] = std::minmax({ys[0], ys[1], ys[2], ys[3]});
-                if (one_cell(x0, x1) && one_cell(y0, y1)) uniform[k] = cell_of(x0, y0);  // NaN fails the test
-            }
+    if (ct_) build_lattice(w, lattice_);
+    const Lattice& l = lattice_;
+    const size_t ncell = ct_ ? l.ncol - 1 : 0;
+    if (ct_) {
+        uniform_.assign(ncell * (l.nrow - 1), kMixed);
+        for (size_t k = 0; k < uniform_.size(); ++k) {
+            const size_t n00 = (k / ncell) * l.ncol + k % ncell, n10 = n00 + l.ncol;
+            const auto [x0, x1] = std::minmax({l.x[n00], l.x[n00 + 1], l.x[n10], l.x[n10 + 1]});
+            const auto [y0, y1] = std::minmax({l.y[n00], l.y[n00 + 1], l.y[n10], l.y[n10 + 1]});
+            if (one_cell(x0, x1) && one_cell(y0, y1)) uniform_[k] = cell_of(x0, y0);  // NaN fails the test
         }
+    }
+    for_each_row(w, [&](int r, auto at) {
         const int64_t row = int64_t(r) * w.width;
         const size_t lattice_row = ct_ ? size_t(floor_div(w.y0 + r, kStep) - l.r0) * ncell : 0;
         for (int a = 0; a < w.width;) {
             const int node = floor_div(w.x0 + a, kStep);
             const int b = std::min(w.width, (node + 1) * kStep - w.x0);  // pixels [a, b): one lattice cell
-            if (ct_ && uniform[lattice_row + size_t(node - l.c0)] != kMixed) {
-                add(row + a, row + b, uniform[lattice_row + size_t(node - l.c0)]);
+            if (ct_ && uniform_[lattice_row + size_t(node - l.c0)] != kMixed) {
+                add(row + a, row + b, uniform_[lattice_row + size_t(node - l.c0)]);
                 a = b;
                 continue;
             }

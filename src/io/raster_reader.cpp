@@ -126,19 +126,19 @@ void RasterReader::read_nearest(const Window& w, Eigen::ArrayXXd& out) {
     const int rw = bx - ax;
     read_source(ax, ay, rw, by - ay, buf_);
     const bool extensive = in_.rules.kind == LayerKind::extensive;
-    for (int b = 0; b < in_.bands; ++b) {
-        double* dst = out.col(b).data();
-        for (const CellRun& run : cell_runs_) {
-            double v = NAN;  // outside the layer: missing, not zero
-            if (run.cell >= 0) {
-                const int x = int(run.cell % in_.width), y = int(run.cell / in_.width);
-                v = buf_(int64_t(y - ay) * rw + (x - ax), b);
-                if (extensive) {  // the cell's value is shared by the pixel centres inside it
-                    const uint32_t count = (*in_.centre_counts)[size_t(run.cell)];
-                    v = count ? (1.0 / count) * v : NAN;
-                }
+    for (const CellRun& run : cell_runs_) {
+        int64_t k = -1;  // the cell in the read window; -1: outside the layer, missing, not zero
+        double share = 1.0;
+        if (run.cell >= 0) {
+            k = int64_t(run.cell / in_.width - ay) * rw + (run.cell % in_.width - ax);
+            if (extensive) {  // the cell's value is shared by the pixel centres inside it
+                const uint32_t count = (*in_.centre_counts)[size_t(run.cell)];
+                share = count ? 1.0 / count : NAN;
             }
-            std::fill(dst + run.begin, dst + run.end, v);
+        }
+        for (int b = 0; b < in_.bands; ++b) {
+            const double v = k < 0 ? NAN : extensive ? share * buf_(k, b) : buf_(k, b);
+            std::fill(out.col(b).data() + run.begin, out.col(b).data() + run.end, v);
         }
     }
 }

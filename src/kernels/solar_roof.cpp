@@ -15,9 +15,7 @@ Eigen::ArrayXd roof_eligible(const Eigen::ArrayXd& slope, const Eigen::ArrayXd& 
 }
 
 namespace {
-// The per-pixel loops as functions of restrict parameters with v == v as the NaN test: GCC vectorises
-// them (not Eigen's boolean masks; it ignores restrict on local pointers; CMakeLists.txt says why
-// -fno-trapping-math).
+// The per-pixel loops, as vectorised loops (kernels.hpp).
 
 // A pixel counts when roof and GHI have a value there: theoretical H·R; without slope and shade
 // layers every roof is flat, unshaded and eligible.
