@@ -1,6 +1,7 @@
 #pragma once
 // Pixels of the analysis grid: each layer as Eigen arrays in row-major pixel order, NaN where a layer
-// has no value, plus the zone of every pixel. Optional layers are empty arrays when not given. The
+// has no value, plus the zone of every pixel. Layers not given are empty arrays (any of them, roof and
+// GHI included: a run needs no raster). The
 // engine passes the in-zone pixels of one window as a single row (width = their count, height = 1).
 #include <Eigen/Core>
 
@@ -22,7 +23,9 @@ struct Block {
     Eigen::ArrayXXd temperature;          // n × 1 or n × 12, °C
     Eigen::ArrayXi landuse;               // index into the land-use class table, -1 missing
     Eigen::ArrayXd terrain_slope;         // deg
-    Eigen::ArrayXd inclusion;             // product of 0..1 inclusion layers
+    Eigen::ArrayXd inclusion;             // product of 0..1 inclusion layers (1 where a layer has no value)
+    Eigen::ArrayXd inclusion_valid;       // how many inclusion layers have a value in the pixel
+    int inclusion_layers = 0;             // how many inclusion layers the run has
     Eigen::ArrayXd population;            // persons in the pixel
     Eigen::ArrayXd heat_demand;           // GJ/yr in the pixel
 

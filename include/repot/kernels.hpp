@@ -44,6 +44,9 @@ namespace repot {
 // Product of the inclusion layers over a span; 1 where no inclusion layer is given or it has no value
 // (outside an inclusion layer nothing is known to restrict).
 Eigen::ArrayXd inclusion_span(const Block& b, Span s);
+// Open ground of each pixel of a span, m²: the pixel less its roofs; where roof data is missing, the
+// pixel less the built share of its class (no class table: the whole pixel). method.md §10.
+Eigen::ArrayXd open_ground_m2(const Block& b, Span s, const LandUseTable* classes);
 // Positions where v > 0 (NaN is not): the pixels that carry panels.
 std::vector<Eigen::Index> positive_rows(const Eigen::Ref<const Eigen::ArrayXd>& v);
 // Monthly GHI (rows.size() × 12) of the span positions `rows` (ascending, not empty), which must carry

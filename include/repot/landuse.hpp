@@ -13,6 +13,8 @@ struct LandUseClass {
     double pv_fraction = 0;   // share of open ground that can carry ground-mounted PV
     double gsh_fraction = 0;  // share of open ground usable for borehole fields
     bool excluded = false;    // water and other classes with no land potential at all
+    bool existing_pv = false; // already-built ground-mounted PV
+    double built_share = 0;   // share of the class's area under buildings, used only where roof data is missing
 };
 
 class LandUseTable {

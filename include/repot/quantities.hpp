@@ -4,19 +4,31 @@
 namespace repot {
 
 enum Q : int {
-    // coverage: pixel counts
+    // coverage: pixel counts. A layer's coverage is counted over the pixels that need it (method.md §10):
+    // most layers over every pixel of the zone, the roof screening layers over roof pixels, the terrain
+    // slope over land pixels.
     q_pixels,
     q_roof_valid_px,
     q_ghi_valid_px,
-    q_roof_pv_px,        // pixels where every roof-PV layer has a value
+    q_roof_pv_px,        // pixels where roof and GHI have a value: the theoretical tier of roof PV
+    q_roof_px,           // pixels with roof area > 0 and GHI: the pixels the roof screening layers need
+    q_roof_slope_valid_px,   // of q_roof_px: slope has a value
+    q_roof_aspect_valid_px,  // of q_roof_px: aspect has a value, or the face is flat (needs none)
+    q_roof_shade_valid_px,   // of q_roof_px: shade has a value
+    q_roof_face_px,      // of q_roof_px: every screening layer has a value (technical tier computable)
     q_landuse_valid_px,
-    q_land_pv_px,        // pixels where every land-PV layer has a value
+    q_land_pv_px,        // pixels where land use and GHI have a value: the theoretical tier of land PV
+    q_land_px,           // of q_land_pv_px: land (class not excluded), the pixels the terrain slope needs
+    q_terrain_slope_valid_px,  // of q_land_px: terrain slope has a value
+    q_inclusion_valid_px,      // every inclusion layer has a value
     q_temperature_valid_px,
     q_population_valid_px,
+    q_roof_missing_built_px,   // pixels without roof data whose open ground came from the class built share
     // areas
     q_roof_area_m2,
     q_eligible_roof_m2,
     q_land_area_m2,      // area of land pixels (class not excluded)
+    q_existing_pv_m2,    // area of classes marked existing_pv
     // solar PV on roofs (energy in kWh, divided to MWh at the end)
     q_roof_theoretical_kwh,
     q_roof_capacity_kw,
@@ -29,7 +41,7 @@ enum Q : int {
     q_land_usable_kwh,
     // roof faces for solar heat (filled by the roof kernel)
     q_collector_m2,      // eligible roof × panel coverage
-    q_collector_kwh,     // the same × in-plane irradiation
+    q_collector_kwh,     // the same × in-plane irradiation × shade
     // solar heat and ground heat capped per cell by a heat-demand raster (GJ)
     q_solar_heat_capped_gj,
     q_ground_heat_capped_gj,

@@ -16,10 +16,15 @@ struct ColumnSpec {
     std::string unit{};
 };
 
+// A note with a stable code (e.g. roof_coverage_partial) that scripts match and reports translate.
+struct Note {
+    std::string code, text;
+};
+
 struct ResultRow {
     std::string zone_id, zone_name;
     std::vector<std::optional<double>> values;  // one per column; nullopt is an empty cell
-    std::vector<std::string> notes;
+    std::vector<Note> notes;
 };
 
 struct ResultsTable {
@@ -30,7 +35,7 @@ struct ResultsTable {
     std::optional<double> value(size_t row, const std::string& name) const;
 };
 
-// potential.csv: zone_id, zone_name, every column, notes.
+// potential.csv: zone_id, zone_name, every column, note_codes, notes.
 std::string to_wide_csv(const ResultsTable& t);
 // potential_long.csv: zone_id,zone_name,source,tier,quantity,unit,value for every non-empty potential.
 std::string to_long_csv(const ResultsTable& t);

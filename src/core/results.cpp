@@ -30,16 +30,19 @@ std::string format_number(double v, int precision) {
 std::string to_wide_csv(const ResultsTable& t) {
     std::string out = "zone_id,zone_name";
     for (const auto& c : t.columns) out += "," + c.name;
-    out += ",notes\n";
+    out += ",note_codes,notes\n";
     for (const auto& r : t.rows) {
         out += csv_field(r.zone_id) + "," + csv_field(r.zone_name);
         for (size_t i = 0; i < t.columns.size(); ++i) {
             out += ",";
             if (r.values[i]) out += format_number(*r.values[i], t.columns[i].precision);
         }
-        std::string notes;
-        for (size_t i = 0; i < r.notes.size(); ++i) notes.append(i ? "; " : "").append(r.notes[i]);
-        out.append(",").append(csv_field(notes)).append("\n");
+        std::string codes, notes;
+        for (size_t i = 0; i < r.notes.size(); ++i) {
+            codes.append(i ? ";" : "").append(r.notes[i].code);
+            notes.append(i ? "; " : "").append(r.notes[i].text);
+        }
+        out.append(",").append(csv_field(codes)).append(",").append(csv_field(notes)).append("\n");
     }
     return out;
 }

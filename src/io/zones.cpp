@@ -25,7 +25,7 @@ bool all_integers(const std::vector<Zone>& zs) {
 
 }  // namespace
 
-ZoneSet ZoneSet::load(const ZoneSource& src, const GridSpec& grid) {
+ZoneSet ZoneSet::load(const ZoneSource& src, const GridSpec* grid) {
     CPLErrorReset();
     std::unique_ptr<GDALDataset> ds(GDALDataset::Open(src.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     if (!ds) {
@@ -52,20 +52,19 @@ ZoneSet ZoneSet::load(const ZoneSource& src, const GridSpec& grid) {
     if (!has_crs(srs)) throw DataError(fmt::format("{}: zones layer has no CRS", src.path));
     OGRSpatialReference from(*srs), to;
     from.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    to.importFromWkt(grid.crs_wkt.c_str());
-    to.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&from, &to));
-    if (!ct) throw DataError(fmt::format("{}: cannot transform zones to the grid CRS", src.path));
-
     ZoneSet set;
-    set.grid_wkt_ = grid.crs_wkt;
     char* wkt = nullptr;
     from.exportToWkt(&wkt);
     set.source_wkt_ = wkt ? wkt : "";
     CPLFree(wkt);
+    set.grid_wkt_ = grid ? grid->crs_wkt : set.source_wkt_;
+    to.importFromWkt(set.grid_wkt_.c_str());
+    to.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&from, &to));
+    if (!ct) throw DataError(fmt::format("{}: cannot transform zones to the grid CRS", src.path));
     std::set<std::string> seen;
     layer->ResetReading();
-    auto gb = grid.bounds();
+    const auto gb = grid ? grid->bounds() : std::array<double, 4>{0, 0, 0, 0};
     for (auto& f : *layer) {
         Zone z;
         z.id = f->IsFieldSetAndNotNull(id_i) ? f->GetFieldAsString(id_i) : "";
@@ -80,13 +79,13 @@ ZoneSet ZoneSet::load(const ZoneSource& src, const GridSpec& grid) {
             if (z.geometry->transform(ct.get()) != OGRERR_NONE)
                 throw DataError(fmt::format("{}: zone '{}' cannot be reprojected to the grid CRS", src.path, z.id));
             z.geometry->getEnvelope(&z.envelope);
-            z.touches_grid = z.envelope.MinX < gb[2] && z.envelope.MaxX > gb[0] && z.envelope.MinY < gb[3] &&
+            z.touches_grid = grid && z.envelope.MinX < gb[2] && z.envelope.MaxX > gb[0] && z.envelope.MinY < gb[3] &&
                              z.envelope.MaxY > gb[1];
         }
         set.zones_.push_back(std::move(z));
     }
     if (set.zones_.empty()) throw DataError(fmt::format("{}: the zones layer has no features", src.path));
-    if (std::none_of(set.zones_.begin(), set.zones_.end(), [](const Zone& z) { return z.touches_grid; }))
+    if (grid && std::none_of(set.zones_.begin(), set.zones_.end(), [](const Zone& z) { return z.touches_grid; }))
         throw DataError(fmt::format("{}: no zone overlaps the analysis grid", src.path));
     // Sort by id: numerically when every id is a whole number (municipality codes), else as text.
     bool numeric = all_integers(set.zones_);

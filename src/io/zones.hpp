@@ -28,7 +28,9 @@ class ZoneSet {
 public:
     // Throws DataError for a missing file/layer/field, no CRS, duplicate or empty ids, and when no
     // zone overlaps the grid.
-    static ZoneSet load(const ZoneSource& src, const GridSpec& grid);
+    static ZoneSet load(const ZoneSource& src, const GridSpec& grid) { return load(src, &grid); }
+    // Without a grid (a run of table-based sources only): zones stay in their own CRS, none touches a grid.
+    static ZoneSet load(const ZoneSource& src, const GridSpec* grid);
 
     const std::vector<Zone>& zones() const { return zones_; }
     const std::string& source_crs_wkt() const { return source_wkt_; }

@@ -10,14 +10,22 @@ void split_valid(const double* __restrict v, double* __restrict valid, double* _
         value[i] = v[i] == v[i] ? v[i] : 0.0;
     }
 }
+
+// 1 where every inclusion layer has a value (block.hpp keeps the count of layers with one per pixel).
+void all_valid(const double* __restrict count, double layers, double* __restrict out, Eigen::Index n) {
+    for (Eigen::Index i = 0; i < n; ++i) out[i] = count[i] == layers ? 1.0 : 0.0;
+}
 }  // namespace
 
-// Which layers have a value, per pixel: the denominators of each zone's coverage shares.
+// Which layers have a value, per pixel: the numerators of each zone's coverage shares. The roof and
+// terrain screening layers are counted by the kernels that use them, over the pixels that need them.
 void coverage_kernel(const Block& b, Span s, Columns& out) {
     const Eigen::Index n = s.count;
     out.col(q_pixels).setOnes();
-    split_valid(b.roof.data() + s.offset, out.col(q_roof_valid_px).data(), out.col(q_roof_area_m2).data(), n);
-    split_valid(b.ghi_year.data() + s.offset, out.col(q_ghi_valid_px).data(), out.col(q_ghi_sum_kwh_m2).data(), n);
+    if (b.roof.size())
+        split_valid(b.roof.data() + s.offset, out.col(q_roof_valid_px).data(), out.col(q_roof_area_m2).data(), n);
+    if (b.ghi_year.size())
+        split_valid(b.ghi_year.data() + s.offset, out.col(q_ghi_valid_px).data(), out.col(q_ghi_sum_kwh_m2).data(), n);
     if (b.temperature.size()) {
         const Eigen::ArrayXd t = b.temperature.middleRows(s.offset, n).rowwise().mean();
         split_valid(t.data(), out.col(q_temperature_valid_px).data(), out.col(q_temperature_sum_c).data(), n);
@@ -26,6 +34,11 @@ void coverage_kernel(const Block& b, Span s, Columns& out) {
     if (b.population.size())
         split_valid(b.population.data() + s.offset, out.col(q_population_valid_px).data(),
                     out.col(q_population).data(), n);
+    if (b.heat_demand.size())
+        split_valid(b.heat_demand.data() + s.offset, out.col(q_heat_demand_valid_px).data(),
+                    out.col(q_heat_demand_gj).data(), n);
+    if (b.inclusion_layers > 0)
+        all_valid(b.inclusion_valid.data() + s.offset, b.inclusion_layers, out.col(q_inclusion_valid_px).data(), n);
 }
 
 }  // namespace repot
@@ -49,6 +62,19 @@ Eigen::Ref<const Eigen::ArrayXXd> monthly_ghi(const Block& b, Span s, const std:
     for (Eigen::Index m = 0; m < scratch.cols(); ++m)
         for (Eigen::Index k = 0; k < count; ++k) scratch(k, m) = b.ghi(row_of(rows[size_t(k)]), m);
     return scratch;
+}
+
+Eigen::ArrayXd open_ground_m2(const Block& b, Span s, const LandUseTable* classes) {
+    const Eigen::Index n = s.count;
+    Eigen::ArrayXd built = Eigen::ArrayXd::Zero(n);  // m² under buildings where roof data is missing
+    if (classes && b.landuse.size()) {
+        const auto& cls = classes->classes();
+        built = b.landuse.segment(s.offset, n).unaryExpr([&](int k) { return k < 0 ? 0.0 : cls[size_t(k)].built_share; }) *
+                b.pixel_area;
+    }
+    if (!b.roof.size()) return b.pixel_area - built;
+    const auto R = b.roof.segment(s.offset, n);
+    return (b.pixel_area - R.isNaN().select(built, R)).max(0.0);
 }
 
 Eigen::ArrayXd inclusion_span(const Block& b, Span s) {

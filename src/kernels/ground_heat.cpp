@@ -11,26 +11,12 @@ double borehole_heat_gj(const GroundHeatParams& p) {
     return extracted_wh * p.cop / (p.cop - 1) * 3.6e-6;
 }
 
-namespace {
-// Open ground (pixel minus roofs; no roof data: no roofs) times the heat per m² (a vectorised loop:
-// kernels.hpp).
-void open_ground(const double* __restrict roof, double pixel_area, double per_m2, double fraction,
-                 double* __restrict theoretical, double* __restrict technical, Eigen::Index n) {
-    for (Eigen::Index i = 0; i < n; ++i) {
-        const double open_m2 = std::max(pixel_area - (roof[i] == roof[i] ? roof[i] : 0.0), 0.0);
-        theoretical[i] = open_m2 * per_m2;
-        technical[i] = open_m2 * fraction * per_m2;
-    }
-}
-}  // namespace
-
 void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const LandUseTable* classes, Columns& out) {
     const Eigen::Index n = s.count;
     const double per_m2 = borehole_heat_gj(p) / (p.borehole_spacing_m * p.borehole_spacing_m);
+    const Eigen::ArrayXd open = open_ground_m2(b, s, classes);
     auto technical = out.col(q_ground_technical_gj);
     if (classes) {
-        const auto R = b.roof.segment(s.offset, n);
-        const Eigen::ArrayXd open = (b.pixel_area - R.isNaN().select(0.0, R)).max(0.0);
         const auto& cls = classes->classes();
         const auto c = b.landuse.segment(s.offset, n);
         const Eigen::ArrayXd all_land = c.unaryExpr([&](int k) { return k < 0 || cls[size_t(k)].excluded ? 0.0 : 1.0; });
@@ -38,12 +24,17 @@ void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const
         out.col(q_ground_px) = (c >= 0).cast<double>();
         out.col(q_ground_theoretical_gj) = open * all_land * per_m2;
         technical = open * all_land * fraction * per_m2;
+        // Pixels whose open ground came from the class built share: a note says how many.
+        const Eigen::ArrayXd no_roof = b.roof.size() ? b.roof.segment(s.offset, n).isNaN().cast<double>().eval()
+                                                     : Eigen::ArrayXd::Ones(n);
+        out.col(q_roof_missing_built_px) = no_roof * (c >= 0).cast<double>();
     } else {  // every pixel is land, with the scenario's default fraction
         out.col(q_ground_px).setOnes();
-        open_ground(b.roof.data() + s.offset, b.pixel_area, per_m2, p.default_open_ground_fraction,
-                    out.col(q_ground_theoretical_gj).data(), technical.data(), n);
+        out.col(q_ground_theoretical_gj) = open * per_m2;
+        technical = open * p.default_open_ground_fraction * per_m2;
     }
     if (b.heat_demand.size()) {
+        // Demand caps per cell; a cell without demand data adds nothing (heat_demand_coverage shows it).
         auto demand = b.heat_demand.segment(s.offset, n);
         out.col(q_ground_heat_capped_gj) = demand.isNaN().select(0.0, technical.min(demand));
     }

@@ -10,14 +10,12 @@ constexpr double kGjPerKwh = 0.0036;
 }
 
 void solar_heat_kernel(const Block& b, Span s, const SolarHeatParams& p, Columns& out) {
-    if (!b.heat_demand.size()) return;
+    if (!b.heat_demand.size() || !b.roof.size() || !b.ghi_year.size()) return;  // no demand, or no roof kernel
     auto demand = b.heat_demand.segment(s.offset, s.count);
-    auto has_demand = !demand.isNaN();
-    // Heat the collectors on this pixel's roofs would deliver, capped by the demand of the same pixel.
+    // Heat the collectors on this pixel's roofs would deliver, capped by the demand of the same pixel; a
+    // cell without demand data adds nothing (heat_demand_coverage shows it).
     Eigen::ArrayXd delivered = out.col(q_collector_kwh) * p.collector_efficiency * kGjPerKwh;
-    out.col(q_solar_heat_capped_gj) = has_demand.select(delivered.min(demand), 0.0);
-    out.col(q_heat_demand_gj) = has_demand.select(demand, 0.0);
-    out.col(q_heat_demand_valid_px) = has_demand.cast<double>();
+    out.col(q_solar_heat_capped_gj) = demand.isNaN().select(0.0, delivered.min(demand));
 }
 
 HeatTiers solar_heat_zone(double collector_m2, double collector_kwh, std::optional<double> households,

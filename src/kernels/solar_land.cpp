@@ -5,6 +5,7 @@ namespace repot {
 
 void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const LandUseTable& classes,
                        const SkyContext& sky, Columns& out) {
+    if (!b.landuse.size() || !b.ghi_year.size()) return;
     const Eigen::Index n = s.count;
     const auto& cls = classes.classes();
     Eigen::ArrayXi c = b.landuse.segment(s.offset, n);
@@ -12,19 +13,18 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
     // Class lookups (a gather, not a branch): -1 (no class) reads as excluded.
     Eigen::ArrayXd pv_fraction = c.unaryExpr([&](int k) { return k < 0 ? 0.0 : cls[size_t(k)].pv_fraction; });
     Eigen::ArrayXd excluded = c.unaryExpr([&](int k) { return k < 0 || cls[size_t(k)].excluded ? 1.0 : 0.0; });
-    Eigen::ArrayXd terrain = b.terrain_slope.size() ? Eigen::ArrayXd(b.terrain_slope.segment(s.offset, n))
-                                                    : Eigen::ArrayXd::Zero(n);
+    Eigen::ArrayXd existing = c.unaryExpr([&](int k) { return k >= 0 && cls[size_t(k)].existing_pv ? 1.0 : 0.0; });
 
-    auto valid = (c >= 0) && !H_year.isNaN() && !terrain.isNaN();
+    // The theoretical tier needs land use and GHI only.
+    auto valid = (c >= 0) && !H_year.isNaN();
     out.col(q_land_pv_px) = valid.cast<double>();
     auto land = valid && (excluded == 0);
+    out.col(q_land_px) = land.cast<double>();
     out.col(q_land_area_m2) = land.select(Eigen::ArrayXd::Constant(n, b.pixel_area), 0.0);
+    out.col(q_existing_pv_m2) = (c >= 0).select(existing * b.pixel_area, 0.0);
     out.col(q_land_theoretical_kwh) = land.select(H_year * b.pixel_area, 0.0);
 
-    // Open ground: the pixel less its roofs (no roof data: the class fractions alone describe it).
-    Eigen::ArrayXd R = b.roof.segment(s.offset, n);
-    Eigen::ArrayXd open = (b.pixel_area - R.isNaN().select(0.0, R)).max(0.0);
-    Eigen::ArrayXd capacity = land.select(open * pv_fraction * p.density_kw_m2, 0.0);
+    Eigen::ArrayXd capacity = land.select(open_ground_m2(b, s, &classes) * pv_fraction * p.density_kw_m2, 0.0);
     out.col(q_land_capacity_kw) = capacity;
     // In-plane irradiation only where panels stand: the transposition is the costly part of a pixel.
     const auto rows = positive_rows(capacity);
@@ -35,9 +35,15 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
                                                    p.panel_tilt_deg, p.panel_aspect_deg);
     Eigen::ArrayXd technical = capacity * H_plane * p.design_factor;
     out.col(q_land_technical_kwh) = technical;
-    Eigen::ArrayXd inclusion = inclusion_span(b, s);
-    Eigen::ArrayXd flat_enough = (terrain < p.max_terrain_slope_deg).cast<double>();
-    out.col(q_land_usable_kwh) = technical * inclusion * flat_enough;
+    Eigen::ArrayXd usable = technical * inclusion_span(b, s);
+    if (b.terrain_slope.size()) {
+        // The terrain slope screens the usable tier: a land pixel without a value is left out of it
+        // (method.md §10) and counted in terrain_slope_coverage.
+        const auto terrain = b.terrain_slope.segment(s.offset, n);
+        out.col(q_terrain_slope_valid_px) = (land && !terrain.isNaN()).cast<double>();
+        usable *= (terrain < p.max_terrain_slope_deg).cast<double>();  // NaN compares false
+    }
+    out.col(q_land_usable_kwh) = usable;
 }
 
 }  // namespace repot

@@ -17,61 +17,82 @@ Eigen::ArrayXd roof_eligible(const Eigen::ArrayXd& slope, const Eigen::ArrayXd& 
 namespace {
 // The per-pixel loops, as vectorised loops (kernels.hpp).
 
-// A pixel counts when roof and GHI have a value there: theoretical H·R; without slope and shade
-// layers every roof is flat, unshaded and eligible.
+// The theoretical tier needs roof and GHI only: H·R wherever both have a value. Without slope and
+// shade layers every roof is flat, unshaded and eligible.
 void roof_validity(const double* __restrict R, const double* __restrict H_year, double* __restrict px,
-                   double* __restrict theoretical, double* __restrict eligible, Eigen::Index n) {
+                   double* __restrict roof_px, double* __restrict theoretical, double* __restrict eligible,
+                   Eigen::Index n) {
     for (Eigen::Index i = 0; i < n; ++i) {
         const bool valid = (R[i] == R[i]) & (H_year[i] == H_year[i]);
         const double HR = H_year[i] * R[i];
         px[i] = valid ? 1.0 : 0.0;
+        roof_px[i] = valid & (R[i] > 0) ? 1.0 : 0.0;
         theoretical[i] = valid ? HR : 0.0;
         eligible[i] = valid ? R[i] : 0.0;
     }
 }
 
-// inclusion: null when there is no inclusion layer (factor 1).
-void roof_tiers(const double* __restrict eligible, const double* __restrict H_plane, const double* __restrict inclusion,
-                SolarRoofParams p, double* __restrict capacity, double* __restrict collector_m2,
-                double* __restrict collector_kwh, double* __restrict technical, double* __restrict usable,
-                Eigen::Index n) {
+// inclusion, shade: null when there is no such layer (factor 1). Shade both screens faces (eligible)
+// and scales the irradiation the kept ones receive (method.md §3).
+void roof_tiers(const double* __restrict eligible, const double* __restrict H_plane, const double* __restrict shade,
+                const double* __restrict inclusion, SolarRoofParams p, double* __restrict capacity,
+                double* __restrict collector_m2, double* __restrict collector_kwh, double* __restrict technical,
+                double* __restrict usable, Eigen::Index n) {
     constexpr double G_stc_kw_m2 = 1.0;  // irradiance at standard test conditions
     for (Eigen::Index i = 0; i < n; ++i) {
         const double kw = eligible[i] * p.coverage * p.density_kw_m2;
-        const double kwh = kw * H_plane[i] * p.design_factor / G_stc_kw_m2;
+        const double H = H_plane[i] * (shade ? shade[i] : 1.0);
+        const double kwh = kw * H * p.design_factor / G_stc_kw_m2;
         capacity[i] = kw;
         // The collector area solar heat would use instead (the same roofs: alternatives, never added).
         collector_m2[i] = eligible[i] * p.coverage;
-        collector_kwh[i] = eligible[i] * p.coverage * H_plane[i];
+        collector_kwh[i] = eligible[i] * p.coverage * H;
         technical[i] = kwh;
         usable[i] = kwh * p.usable_factor * (inclusion ? inclusion[i] : 1.0);
     }
 }
+
+// Screening layer coverage over roof pixels: valid[i] = roof_px[i] where the layer has a value.
+void screen_valid(const double* __restrict roof_px, const double* __restrict v, double* __restrict valid,
+                  Eigen::Index n) {
+    for (Eigen::Index i = 0; i < n; ++i) valid[i] = v[i] == v[i] ? roof_px[i] : 0.0;
+}
 }  // namespace
 
 void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const SkyContext& sky, Columns& out) {
+    if (!b.roof.size() || !b.ghi_year.size()) return;
     const Eigen::Index n = s.count;
     const bool sloped = b.slope.size() > 0, shaded = b.shade.size() > 0;
-    Eigen::ArrayXd slope, aspect;
+    Eigen::ArrayXd slope, aspect, shade;
     if (sloped) {
         slope = b.slope.segment(s.offset, n);
         aspect = b.aspect.segment(s.offset, n);
         // A flat face has no aspect (slope rasters write nodata there): its panels face south anyway.
         aspect = (aspect.isNaN() && slope < p.flat_below_deg).select(p.flat_panel_aspect_deg, aspect);
     }
-    double *px = out.col(q_roof_pv_px).data(), *theoretical = out.col(q_roof_theoretical_kwh).data(),
-           *eligible = out.col(q_eligible_roof_m2).data();
-    roof_validity(b.roof.data() + s.offset, b.ghi_year.data() + s.offset, px, theoretical, eligible, n);
+    if (shaded) shade = b.shade.segment(s.offset, n);
+    double *px = out.col(q_roof_pv_px).data(), *roof_px = out.col(q_roof_px).data(),
+           *theoretical = out.col(q_roof_theoretical_kwh).data(), *eligible = out.col(q_eligible_roof_m2).data();
+    roof_validity(b.roof.data() + s.offset, b.ghi_year.data() + s.offset, px, roof_px, theoretical, eligible, n);
+    auto face = out.col(q_roof_face_px);
+    face = out.col(q_roof_px);
+    if (sloped) {
+        screen_valid(roof_px, slope.data(), out.col(q_roof_slope_valid_px).data(), n);
+        screen_valid(roof_px, aspect.data(), out.col(q_roof_aspect_valid_px).data(), n);
+        face *= out.col(q_roof_slope_valid_px) * out.col(q_roof_aspect_valid_px);
+    }
+    if (shaded) {
+        screen_valid(roof_px, shade.data(), out.col(q_roof_shade_valid_px).data(), n);
+        face *= out.col(q_roof_shade_valid_px);
+    }
     if (sloped || shaded) {
-        // Slope and aspect, and shade, must have a value too; then the faces' eligibility applies.
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const bool no_face = sloped && (std::isnan(slope(i)) || std::isnan(aspect(i)));
-            if (no_face || (shaded && std::isnan(b.shade(s.offset + i)))) px[i] = theoretical[i] = eligible[i] = 0.0;
-        }
+        // A roof without a value in a screening layer stays in the theoretical tier only (method.md §10).
+        // NaN compares false, so such faces are not eligible; a NaN-free shade keeps NaN out of products.
         out.col(q_eligible_roof_m2) *=
-            roof_eligible(sloped ? slope : Eigen::ArrayXd::Zero(n),
-                          sloped ? aspect : Eigen::ArrayXd::Constant(n, p.flat_panel_aspect_deg),
-                          shaded ? Eigen::ArrayXd(b.shade.segment(s.offset, n)) : Eigen::ArrayXd::Ones(n), p);
+            face * roof_eligible(sloped ? slope : Eigen::ArrayXd::Zero(n),
+                                 sloped ? aspect : Eigen::ArrayXd::Constant(n, p.flat_panel_aspect_deg),
+                                 shaded ? shade : Eigen::ArrayXd::Ones(n), p);
+        if (shaded) shade = shade.isNaN().select(0.0, shade);
     }
 
     // Flat roofs carry panels tilted to the south; sloped faces carry them flush. The transposition is
@@ -82,19 +103,19 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
         Eigen::ArrayXXd scratch;
         const auto H_panel = monthly_ghi(b, s, rows, scratch);
         if (sloped) {
-            const Eigen::ArrayXd tilt = slope(rows), face = aspect(rows);
+            const Eigen::ArrayXd tilt = slope(rows), face_aspect = aspect(rows);
             const auto flat = tilt < p.flat_below_deg;
             H_plane(rows) = solar::inplane_per_pixel(H_panel, sky.sky, *sky.table,
                                                      flat.select(p.flat_panel_tilt_deg, tilt.max(0.0).min(90.0)),
-                                                     flat.select(p.flat_panel_aspect_deg, face));
+                                                     flat.select(p.flat_panel_aspect_deg, face_aspect));
         } else {
             H_plane(rows) =
                 solar::inplane_fixed_plane(H_panel, sky.sky, *sky.table, p.flat_panel_tilt_deg, p.flat_panel_aspect_deg);
         }
     }
     const Eigen::ArrayXd inclusion = b.inclusion.size() ? inclusion_span(b, s) : Eigen::ArrayXd();
-    roof_tiers(eligible, H_plane.data(), inclusion.size() ? inclusion.data() : nullptr, p,
-               out.col(q_roof_capacity_kw).data(), out.col(q_collector_m2).data(), out.col(q_collector_kwh).data(),
+    roof_tiers(eligible, H_plane.data(), shaded ? shade.data() : nullptr, inclusion.size() ? inclusion.data() : nullptr,
+               p, out.col(q_roof_capacity_kw).data(), out.col(q_collector_m2).data(), out.col(q_collector_kwh).data(),
                out.col(q_roof_technical_kwh).data(), out.col(q_roof_usable_kwh).data(), n);
 }
 

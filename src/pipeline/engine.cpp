@@ -48,10 +48,12 @@ constexpr Eigen::Index kSpan = 4096;
 class Worker {
 public:
     Worker(const Inputs& in, const solar::TranspositionTable& table)
-        : in_(in), table_(table), zones_(in.zones), latitude_(in.grid), roof_(in.roof, in.grid), ghi_(in.ghi, in.grid) {
+        : in_(in), table_(table), zones_(in.zones), latitude_(in.grid) {
         auto make = [&](const std::optional<RasterInput>& i, std::optional<RasterReader>& r) {
             if (i) r.emplace(*i, in.grid);
         };
+        make(in.roof, roof_);
+        make(in.ghi, ghi_);
         make(in.slope, slope_);
         make(in.aspect, aspect_);
         make(in.shade, shade_);
@@ -97,12 +99,12 @@ public:
             // something: only those are summed.
             const bool fresh = values_.rows() != s.count;
             if (fresh) values_.setConstant(s.count, q_count, NAN);
-            read_monthly_ghi(w, off / kSpan);
+            if (ghi_) read_monthly_ghi(w, off / kSpan);
             coverage_kernel(b_, s, values_);
             solar_roof_kernel(b_, s, sc.solar_roof, sky, values_);
-            if (b_.landuse.size()) solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_);
+            if (in_.classes) solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_);
             solar_heat_kernel(b_, s, sc.solar_heat, values_);
-            ground_heat_kernel(b_, s, sc.ground_heat, b_.landuse.size() ? &*in_.classes : nullptr, values_);
+            ground_heat_kernel(b_, s, sc.ground_heat, in_.classes ? &*in_.classes : nullptr, values_);
             if (fresh) {
                 written_.clear();
                 for (int q = 0; q < q_count; ++q)
@@ -122,7 +124,7 @@ private:
     void read_layers(const Window& w) {
         read_single(roof_, w, b_.roof);
         panel_start_.clear();
-        read_annual_ghi(w);
+        if (ghi_) read_annual_ghi(w);
         read_single(slope_, w, b_.slope);
         read_single(aspect_, w, b_.aspect);
         read_single(shade_, w, b_.shade);
@@ -132,9 +134,12 @@ private:
         read_single(heat_demand_, w, b_.heat_demand);
         if (!inclusion_.empty()) {
             b_.inclusion.setOnes(in_zone_.size());
+            b_.inclusion_valid.setZero(in_zone_.size());
+            b_.inclusion_layers = int(inclusion_.size());
             for (auto& r : inclusion_) {
                 r.read_at(w, in_zone_, buf_);
                 b_.inclusion *= buf_.col(0).isNaN().select(1.0, buf_.col(0));
+                b_.inclusion_valid += (!buf_.col(0).isNaN()).cast<double>();
             }
         }
         if (landuse_) read_landuse(w);
@@ -144,11 +149,11 @@ private:
     // where panels can stand (block.hpp): on roofs, or on all ground when land PV runs. They are a
     // pixel's costliest read; per span they stay in cache until the kernels use them.
     void read_annual_ghi(const Window& w) {
-        ghi_.read_at(w, in_zone_, b_.ghi_year, /*sum_bands=*/true);
+        ghi_->read_at(w, in_zone_, b_.ghi_year, /*sum_bands=*/true);
         const Eigen::Index n = in_zone_.size();
         panel_.resize(size_t(n));
         b_.ghi_row.resize(n);
-        const bool everywhere = in_.landuse.has_value();
+        const bool everywhere = in_.landuse.has_value() || !roof_;
         size_t count = 0;
         for (Eigen::Index a = 0; a < n; a += kSpan) {
             panel_start_.push_back(count);
@@ -168,12 +173,12 @@ private:
         const size_t a = panel_start_[size_t(span_index)], b = panel_start_[size_t(span_index) + 1];
         const auto positions = Eigen::Map<const Eigen::Array<Eigen::Index, Eigen::Dynamic, 1>>(panel_.data() + a,
                                                                                                  Eigen::Index(b - a));
-        if (in_.ghi.bands == 1) {
+        if (in_.ghi->bands == 1) {
             b_.ghi = solar::split_annual(b_.ghi_year(positions), monthly_shares(in_.scenario.irradiation));
             return;
         }
         span_pixels_ = in_zone_(positions);
-        ghi_.read_at(w, span_pixels_, b_.ghi);
+        ghi_->read_at(w, span_pixels_, b_.ghi);
     }
 
     // Class codes -> table indices; a code the table does not know is an error naming both files.
@@ -201,8 +206,7 @@ private:
     const solar::TranspositionTable& table_;
     ZoneRasterizer zones_;
     LatitudeOf latitude_;
-    RasterReader roof_, ghi_;
-    std::optional<RasterReader> slope_, aspect_, shade_, temperature_, landuse_, terrain_, population_, heat_demand_;
+    std::optional<RasterReader> roof_, ghi_, slope_, aspect_, shade_, temperature_, landuse_, terrain_, population_, heat_demand_;
     std::vector<RasterReader> inclusion_;
     Eigen::ArrayXi zone_;     // the window's zone raster
     Eigen::ArrayXi in_zone_;  // window indices of the pixels in a zone: the block's pixels

@@ -36,7 +36,9 @@ std::string wkt_of(const OGRSpatialReference& srs) {
 
 }  // namespace
 
-GridSpec grid_from_raster(const std::string& path) {
+namespace {
+// The grid of a raster, in whatever CRS it has.
+GridSpec raster_grid(const std::string& path) {
     auto ds = open_raster(path);
     GridSpec g;
     g.width = ds->GetRasterXSize();
@@ -46,8 +48,37 @@ GridSpec grid_from_raster(const std::string& path) {
     if (ds->GetGeoTransform(g.geotransform.data()) != CE_None)
         throw DataError(fmt::format("{}: raster has no geotransform (not georeferenced)", path));
     g.crs_wkt = wkt_of(*srs);
+    return g;
+}
+}  // namespace
+
+GridSpec grid_from_raster(const std::string& path) {
+    GridSpec g = raster_grid(path);
     require_projected(g.crs_wkt, path);
     return g;
+}
+
+std::optional<GridSpec> choose_grid(const RunOptions& o, std::string& source) {
+    source = o.grid;
+    if (!o.grid.empty()) return grid_from_spec(o.grid);
+    const std::string* candidates[] = {&o.roof, &o.ghi, &o.landuse, &o.roof_slope, &o.terrain_slope, &o.population};
+    bool any = !o.roof_aspect.empty() || !o.roof_shade.empty() || !o.temperature.empty() || !o.heat_demand.empty() ||
+               !o.inclusion.empty();
+    for (const std::string* path : candidates) {
+        if (path->empty()) continue;
+        any = true;
+        GridSpec g = raster_grid(*path);
+        OGRSpatialReference srs;
+        srs.importFromWkt(g.crs_wkt.c_str());
+        if (srs.IsGeographic()) continue;  // a mesh in degrees is resampled, never the grid
+        require_projected(g.crs_wkt, *path);
+        source = *path;
+        return g;
+    }
+    if (any)
+        throw UsageError("no projected raster among --roof, --ghi, --landuse, --roof-slope, --terrain-slope, "
+                         "--population to take the analysis grid from: give --grid EPSG:CODE:RES:XMIN,YMIN,XMAX,YMAX");
+    return std::nullopt;
 }
 
 GridSpec grid_from_spec(const std::string& spec) {
@@ -70,8 +101,8 @@ GridSpec grid_from_spec(const std::string& spec) {
 }
 
 std::vector<const RasterInput*> Inputs::rasters() const {
-    std::vector<const RasterInput*> v{&roof, &ghi};
-    for (auto* o : {&slope, &aspect, &shade, &temperature, &landuse, &terrain_slope, &population, &heat_demand})
+    std::vector<const RasterInput*> v;
+    for (auto* o : {&roof, &ghi, &slope, &aspect, &shade, &temperature, &landuse, &terrain_slope, &population, &heat_demand})
         if (*o) v.push_back(&**o);
     for (const auto& i : inclusion) v.push_back(&i);
     return v;
@@ -83,18 +114,22 @@ Inputs open_inputs(const RunOptions& o) {
     if ((o.roof_slope.empty()) != (o.roof_aspect.empty()))
         throw UsageError("--roof-slope and --roof-aspect go together: a face's energy needs both");
 
-    in.grid_source = o.grid.empty() ? o.roof : o.grid;
-    in.grid = o.grid.empty() ? grid_from_raster(o.roof) : grid_from_spec(o.grid);
+    const auto grid = choose_grid(o, in.grid_source);
+    in.has_grid = grid.has_value();
+    if (grid) in.grid = *grid;
     const GridSpec& g = in.grid;
-    in.zones = ZoneSet::load({o.zones, o.zones_layer, o.zone_id_field, o.zone_name_field}, g);
+    in.zones = ZoneSet::load({o.zones, o.zones_layer, o.zone_id_field, o.zone_name_field}, grid ? &g : nullptr);
+    if (!grid)
+        in.notes.push_back({"no_raster", "no raster and no --grid: only table-based sources (waste) are computed; "
+                                         "pixel counts and areas are empty"});
 
     auto open = [&](const std::string& path, LayerRules rules) { return RasterInput::open(path, rules, g, o.threads); };
     auto open_opt = [&](std::optional<RasterInput>& slot, const std::string& path, LayerRules rules) {
         if (!path.empty()) slot = open(path, rules);
     };
     // A roof cannot hold more roof than the pixel has area (small slack for float rounding).
-    in.roof = open(o.roof, {"roof", LayerKind::extensive, {1}, false, INFINITY});
-    in.ghi = open(o.ghi, {"ghi", LayerKind::intensive, {1, 12}});
+    open_opt(in.roof, o.roof, {"roof", LayerKind::extensive, {1}, false, INFINITY});
+    open_opt(in.ghi, o.ghi, {"ghi", LayerKind::intensive, {1, 12}});
     open_opt(in.slope, o.roof_slope, {"roof-slope", LayerKind::intensive, {1}, false, 90});
     open_opt(in.aspect, o.roof_aspect, {"roof-aspect", LayerKind::categorical, {1}, false, 360});
     open_opt(in.shade, o.roof_shade, {"roof-shade", LayerKind::intensive, {1}, false, 1});
@@ -105,24 +140,34 @@ Inputs open_inputs(const RunOptions& o) {
     open_opt(in.heat_demand, o.heat_demand, {"heat-demand", LayerKind::extensive, {1}});
     for (const auto& p : o.inclusion) in.inclusion.push_back(open(p, {"inclusion", LayerKind::intensive, {1}, false, 1}));
 
-    if (in.roof.aligned) in.roof.rules.max_value = g.pixel_area() * (1 + 1e-6);
+    if (in.roof && in.roof->aligned) in.roof->rules.max_value = g.pixel_area() * (1 + 1e-6);
+    if (o.roof_slope.size() + o.roof_shade.size() && o.roof.empty())
+        throw UsageError("--roof-slope, --roof-aspect and --roof-shade screen roofs: they need --roof");
+    if (grid && o.roof.empty())
+        in.notes.push_back({"no_roof_layer", "no roof layer (--roof): roof PV and solar heat are not computed"});
+    if (grid && o.ghi.empty())
+        in.notes.push_back({"no_ghi_layer", "no irradiation layer (--ghi): roof PV, land PV and solar heat are not computed"});
     if (!o.landuse_classes.empty() && o.landuse.empty())
         throw UsageError("--landuse-classes needs --landuse");
     if (in.landuse) in.classes = o.landuse_classes.empty() ? LandUseTable::l03b_default() : LandUseTable::load(o.landuse_classes);
-    else {
-        in.notes.push_back("no land-use layer (--landuse): land PV is not computed");
-        in.notes.push_back(fmt::format("no land-use layer: ground-source heat takes every pixel's open ground with "
-                                       "fraction {} (ground_heat.default_open_ground_fraction)",
-                                       in.scenario.ground_heat.default_open_ground_fraction));
+    else if (grid) {
+        in.notes.push_back({"no_landuse_layer", "no land-use layer (--landuse): land PV is not computed"});
+        in.notes.push_back({"ground_heat_default_fraction",
+                            fmt::format("no land-use layer: ground-source heat takes every pixel's open ground with "
+                                        "fraction {} (ground_heat.default_open_ground_fraction)",
+                                        in.scenario.ground_heat.default_open_ground_fraction)});
     }
-    if (o.heat_demand.empty() && o.population.empty())
-        in.notes.push_back("no --population or --heat-demand: the usable tiers of solar heat and ground-source heat "
-                           "are not computed (they are capped by local demand)");
+    if (!grid)
+        ;  // no heat source runs
+    else if (o.heat_demand.empty() && o.population.empty())
+        in.notes.push_back({"no_heat_demand", "no --population or --heat-demand: the usable tiers of solar heat and "
+                                              "ground-source heat are not computed (they are capped by local demand)"});
     else if (!o.heat_demand.empty())
-        in.notes.push_back("heat demand from --heat-demand: the demand caps of solar and ground-source heat apply per cell");
+        in.notes.push_back({"heat_demand_per_cell", "heat demand from --heat-demand: the demand caps of solar and "
+                                                    "ground-source heat apply per cell"});
     else
-        in.notes.push_back("heat demand from --population: the demand caps of solar and ground-source heat apply per "
-                           "municipality");
+        in.notes.push_back({"heat_demand_per_zone", "heat demand from --population: the demand caps of solar and "
+                                                    "ground-source heat apply per municipality"});
 
     if (!o.waste_members.empty() && o.waste_plants.empty()) throw UsageError("--waste-members needs --waste-plants");
     if (!o.waste_members.empty() && o.population.empty())

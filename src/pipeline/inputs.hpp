@@ -8,6 +8,7 @@
 #include "../io/zones.hpp"
 #include "repot/grid.hpp"
 #include "repot/landuse.hpp"
+#include "repot/results.hpp"
 #include "repot/run.hpp"
 #include "repot/scenario.hpp"
 #include "repot/waste.hpp"
@@ -15,24 +16,28 @@
 namespace repot {
 
 struct Inputs {
+    bool has_grid = false;  // false: no raster and no --grid, only table-based sources run
     GridSpec grid;
     std::string grid_source;
     ZoneSet zones;
     Scenario scenario;
     std::vector<std::string> scenario_set;  // parameters the scenario file changed
-    RasterInput roof, ghi;
-    std::optional<RasterInput> slope, aspect, shade, temperature, landuse, terrain_slope, population, heat_demand;
+    std::optional<RasterInput> roof, ghi, slope, aspect, shade, temperature, landuse, terrain_slope, population, heat_demand;
     std::vector<RasterInput> inclusion;
     std::optional<LandUseTable> classes;
     std::vector<WastePlant> plants;                               // empty without --waste-plants
     std::map<std::string, std::vector<std::string>> members;      // operator -> member zones
     WasteParams waste_params() const;
-    std::vector<std::string> notes;  // run-wide notes, e.g. a source that cannot be computed
+    std::vector<Note> notes;  // run-wide notes, e.g. a source that cannot be computed
 
     std::vector<const RasterInput*> rasters() const;
 };
 
 Inputs open_inputs(const RunOptions& o);
+
+// The analysis grid (method.md §10): --grid, else the grid of the first projected raster in the order
+// roof, GHI, land use, roof slope, terrain slope, population; nullopt when the run has no raster at all.
+std::optional<GridSpec> choose_grid(const RunOptions& o, std::string& source);
 
 // Grid from a raster or from "EPSG:CODE:RES:XMIN,YMIN,XMAX,YMAX". Refuses geographic CRSs.
 GridSpec grid_from_spec(const std::string& spec);

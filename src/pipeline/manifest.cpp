@@ -38,6 +38,8 @@ std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t
                           long long pixels_in_zones, const Timings& timings, const std::vector<std::string>& warnings) {
     JsonWriter j;
     j.begin_object();
+    // The layout of run.json and the CSVs; raised whenever a key or column changes meaning or goes away.
+    j.value("schema_version", kOutputSchemaVersion);
     j.begin_object("tool").value("name", "repot").value("version", REPOT_VERSION).value("versions", version_text()).end_object();
     j.begin_array("command_line");
     for (const auto& a : o.command_line) j.value("", a);
@@ -63,12 +65,26 @@ std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t
     j.end_array();
 
     const GridSpec& g = in.grid;
-    j.begin_object("grid").value("source", in.grid_source).value("crs", epsg_of(g.crs_wkt));
-    j.begin_array("geotransform");
-    for (double v : g.geotransform) j.value("", v);
-    j.end_array();
-    j.value("width", g.width).value("height", g.height).value("pixel_area_m2", g.pixel_area());
-    j.value("block_size", o.block_size).value("crs_wkt", g.crs_wkt).end_object();
+    if (in.has_grid) {
+        j.begin_object("grid").value("source", in.grid_source).value("crs", epsg_of(g.crs_wkt));
+        j.begin_array("geotransform");
+        for (double v : g.geotransform) j.value("", v);
+        j.end_array();
+        j.value("width", g.width).value("height", g.height).value("pixel_area_m2", g.pixel_area());
+        j.value("block_size", o.block_size).value("crs_wkt", g.crs_wkt).end_object();
+    }
+    if (in.classes) {
+        // The class table a run used: its fractions are assumptions unless the user gave the table.
+        const bool builtin = o.landuse_classes.empty() || o.landuse_classes.rfind("builtin:", 0) == 0;
+        j.begin_object("landuse_classes").value("origin", in.classes->origin()).value("default", o.landuse_classes.empty());
+        j.value("assumption", builtin).begin_array("classes");
+        for (const auto& c : in.classes->classes()) {
+            j.begin_object().value("code", c.code).value("name", c.name).value("pv_fraction", c.pv_fraction);
+            j.value("gsh_fraction", c.gsh_fraction).value("excluded", c.excluded).value("existing_pv", c.existing_pv);
+            j.value("built_share", c.built_share).end_object();
+        }
+        j.end_array().end_object();
+    }
 
     j.begin_object("zones").value("path", o.zones).value("layer", o.zones_layer).value("id_field", o.zone_id_field);
     j.value("count", (long long)in.zones.zones().size());
@@ -102,7 +118,12 @@ std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t
     j.value("write", timings.write_s).end_object();
     j.value("threads", o.threads);
     j.begin_array("notes");
-    for (const auto& n : in.notes) j.value("", n);
+    for (const auto& n : in.notes) j.begin_object().value("code", n.code).value("text", n.text).end_object();
+    j.end_array();
+    j.begin_array("zone_notes");  // the notes column of potential.csv, with codes
+    for (const auto& r : t.rows)
+        for (const auto& n : r.notes)
+            j.begin_object().value("zone_id", r.zone_id).value("code", n.code).value("text", n.text).end_object();
     j.end_array();
     j.begin_array("warnings");
     for (const auto& w : warnings) j.value("", w);

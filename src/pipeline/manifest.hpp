@@ -5,6 +5,10 @@
 
 namespace repot {
 
+// Version of the output layout (run.json keys, CSV columns). 2: note codes, coverage of every layer,
+// optional grid, the land-use class table.
+constexpr int kOutputSchemaVersion = 2;
+
 struct Timings {
     double open_s = 0, compute_s = 0, write_s = 0;
 };

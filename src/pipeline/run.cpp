@@ -1,6 +1,7 @@
 #include "repot/run.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <cpl_conv.h>
 #include <gdal.h>
 
@@ -62,7 +63,8 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
 
     auto t1 = std::chrono::steady_clock::now();
     EngineStats stats;
-    ZoneSums sums = compute_zone_sums(in, o.threads, o.block_size, progress, stats);
+    ZoneSums sums(int(in.zones.zones().size()));
+    if (in.has_grid) sums = compute_zone_sums(in, o.threads, o.block_size, progress, stats);
     // Waste: per plant, then by host and (with a membership table) by the zones each plant serves.
     std::vector<std::string> warnings;
     std::vector<WastePlantResult> plant_results;
@@ -108,8 +110,10 @@ std::string describe_inputs(const RunOptions& o) {
     Inputs in = open_inputs(o);
     const GridSpec& g = in.grid;
     auto b = g.bounds();
-    std::string out = fmt::format("grid: {} × {} px of {:g} m² from {}\n  extent x {:.2f}..{:.2f}, y {:.2f}..{:.2f}\n", g.width,
-                                  g.height, g.pixel_area(), in.grid_source, b[0], b[2], b[1], b[3]);
+    std::string out = in.has_grid ? fmt::format("grid: {} × {} px of {:g} m² from {}\n  extent x {:.2f}..{:.2f}, y "
+                                                "{:.2f}..{:.2f}\n",
+                                                g.width, g.height, g.pixel_area(), in.grid_source, b[0], b[2], b[1], b[3])
+                                  : std::string("grid: none (no raster and no --grid)\n");
     int in_grid = 0;
     for (const auto& z : in.zones.zones()) in_grid += z.touches_grid;
     out += fmt::format("zones: {} from {} ({} overlap the grid's extent)\n", in.zones.zones().size(), o.zones, in_grid);
@@ -117,14 +121,18 @@ std::string describe_inputs(const RunOptions& o) {
     for (const RasterInput* r : in.rasters()) out += "  " + r->describe() + "\n";
     if (in.classes) out += fmt::format("land-use classes: {} from {}\n", in.classes->classes().size(), in.classes->origin());
     const bool demand = in.population || in.heat_demand;
-    out += "computes: solar_roof (theoretical, technical, usable)";
-    if (in.landuse) out += ", solar_land (theoretical, technical, usable)";
-    out += fmt::format(", solar_heat and ground_heat (theoretical, technical{})", demand ? ", usable" : "");
+    std::vector<std::string> sources;
+    if (in.roof && in.ghi) sources.push_back("solar_roof (theoretical, technical, usable)");
+    if (in.landuse && in.ghi) sources.push_back("solar_land (theoretical, technical, usable)");
+    const std::string heat_tiers = demand ? "theoretical, technical, usable" : "theoretical, technical";
+    if (in.roof && in.ghi) sources.push_back(fmt::format("solar_heat ({})", heat_tiers));
+    if (in.has_grid) sources.push_back(fmt::format("ground_heat ({})", heat_tiers));
+    out += "computes: " + fmt::format("{}", fmt::join(sources, ", "));
     if (!o.waste_plants.empty())
         out += fmt::format(", waste from {} plants by host{}", in.plants.size(),
                            in.members.empty() ? "" : " and by the municipalities they serve");
     out += "\n";
-    for (const auto& n : in.notes) out += "note: " + n + "\n";
+    for (const auto& n : in.notes) out += "note: " + n.text + " [" + n.code + "]\n";
     return out;
 }
 

@@ -263,7 +263,7 @@ void check_outputs_exist(const fs::path& out, bool plants) {
 std::vector<std::string> notes_of(const fs::path& out) {
     const Json j = parse_json(read_text(out / "run.json"));
     std::vector<std::string> notes;
-    for (const auto& n : j.at("notes").items) notes.push_back(n.str);
+    for (const auto& n : j.at("notes").items) notes.push_back(n.at("text").str);
     return notes;
 }
 

@@ -90,6 +90,7 @@ const Tidy kTidy[] = {
     {"solar_roof_usable_co2_t", "solar_roof", "usable", "co2_reduction", "t-CO2"},
     {"solar_land_usable_co2_t", "solar_land", "usable", "co2_reduction", "t-CO2"},
     {"landuse_land_area_m2", "solar_land", "theoretical", "area", "m2"},
+    {"solar_land_existing_area_m2", "solar_land", "existing", "area", "m2"},
 };
 
 const char* const kLandColumns[] = {"solar_land_theoretical_mwh", "solar_land_capacity_kw", "solar_land_technical_mwh",
@@ -147,7 +148,7 @@ void check_zone_without_roofs(const CsvTable& t, bool landuse) {
         INFO("zone 102 column ", c);
         CHECK(cell(c).empty());
     }
-    CHECK(contains(cell("notes"), "no roof data in this zone"));
+    CHECK(contains(cell("notes"), "no roof data in the zone"));
     if (landuse) {
         // No roof data: the open ground is the whole pixel.
         check("solar_land_theoretical_mwh", e.land_th_kwh / 1000, 3);
@@ -167,7 +168,7 @@ void check_zone_outside_grid(const CsvTable& t) {
     CHECK(row[t.col("pixel_count")] == "0");
     for (size_t i = 0; i < t.header.size(); ++i) {
         const std::string& h = t.header[i];
-        if (h == "zone_id" || h == "zone_name" || h == "pixel_count" || h == "notes") continue;
+        if (h == "zone_id" || h == "zone_name" || h == "pixel_count" || h == "note_codes" || h == "notes") continue;
         INFO("zone 103 column ", h);
         CHECK(row[i].empty());
     }
@@ -278,7 +279,7 @@ void check_manifest(const std::string& text, bool landuse) {
     CHECK(profile->at("value").items.size() == 12);
 
     bool note = false;
-    for (const auto& n : j.at("notes").items) note |= contains(n.str, "no land-use layer");
+    for (const auto& n : j.at("notes").items) note |= contains(n.at("text").str, "no land-use layer");
     CHECK(note == !landuse);
 }
 

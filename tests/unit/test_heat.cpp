@@ -98,9 +98,12 @@ TEST_CASE("solar heat kernel: per-cell demand cap from a heat-demand raster") {
     b.height = 1;
     b.heat_demand.resize(2);
     b.heat_demand << 2.0, NAN;
+    b.roof = Eigen::ArrayXd::Constant(2, 10.0);  // the roof kernel ran
+    b.ghi_year = Eigen::ArrayXd::Constant(2, 1200.0);
     Columns out = Columns::Zero(2, q_count);
     out(0, q_collector_kwh) = 1000;  // as the roof kernel leaves it
     out(1, q_collector_kwh) = 2000;
+    coverage_kernel(b, {0, 2}, out);  // counts the demand and its cells
     solar_heat_kernel(b, {0, 2}, SolarHeatParams{}, out);
     CHECK(out(0, q_solar_heat_capped_gj) == doctest::Approx(1000 * 0.4 * 0.0036));  // 1.44 GJ < 2 GJ demand
     CHECK(out(1, q_solar_heat_capped_gj) == 0);                                     // no demand value

@@ -168,6 +168,22 @@ TEST_CASE("solar_roof_kernel without an inclusion layer: inclusion is 1") {
     CHECK(out(0, q_roof_usable_kwh) == doctest::Approx(4596.9088).epsilon(1e-12));
 }
 
+TEST_CASE("solar_roof_kernel: shade scales the yield of the faces it keeps, never the theoretical tier") {
+    // A flat roof (2°) of 16 m² with shade 0.8 under H = 1150 kWh/m², panels at the flat tilt 0 (H_A = H):
+    // P = 16 · 0.8 · 0.167 = 2.1376 kW; technical = P · s · H_A · K = 2.1376 · 0.8 · 1150 · 0.88 = 1730.60096 kWh;
+    // collectors 16 · 0.8 = 12.8 m² receive 12.8 · 0.8 · 1150 = 11776 kWh; theoretical H · R = 18400 kWh.
+    Block b = make_block({16}, {1});
+    b.slope = arr({2});
+    b.aspect = arr({0});
+    b.shade = arr({0.8});
+    Columns out = run_roof(b, flat_roof_params());
+    CHECK(out(0, q_roof_theoretical_kwh) == doctest::Approx(18400).epsilon(1e-12));
+    CHECK(out(0, q_roof_technical_kwh) == doctest::Approx(1730.60096).epsilon(1e-12));
+    CHECK(out(0, q_roof_usable_kwh) == doctest::Approx(1730.60096 * 0.85).epsilon(1e-12));
+    CHECK(out(0, q_collector_kwh) == doctest::Approx(11776).epsilon(1e-12));
+    CHECK(out(0, q_collector_m2) == doctest::Approx(12.8).epsilon(1e-12));
+}
+
 TEST_CASE("solar_roof_kernel with slope, aspect and shade layers: eligible area per pixel") {
     // Same cases as roof_eligible, now through the kernel: q_eligible_roof_m2 = eligible · R.
     //   px  slope aspect shade   R    eligible
@@ -177,8 +193,8 @@ TEST_CASE("solar_roof_kernel with slope, aspect and shade layers: eligible area 
     //   3    30     90    1      14   yes (east)
     //   4    30    180    0.6    15   no  (shade)
     //   5     2      0    1      16   yes (flat: panel at flat_panel_tilt_deg = 0, H_A = H)
-    //   6   NaN    180    1      17   no data: not a roof-PV pixel
-    //   7    30    180  NaN      18   no data
+    //   6   NaN    180    1      17   no slope: theoretical tier only
+    //   7    30    180  NaN      18   no shade: theoretical tier only
     Block b = make_block({11, 12, 13, 14, 15, 16, 17, 18}, {1, 1, 1, 1, 1, 1, 1, 1});
     b.slope = arr({65, 20, 10, 30, 30, 2, kNaN, 30});
     b.aspect = arr({180, 10, 10, 90, 180, 0, 180, 180});
@@ -186,11 +202,18 @@ TEST_CASE("solar_roof_kernel with slope, aspect and shade layers: eligible area 
     Columns out = run_roof(b, flat_roof_params());
 
     const double expected_eligible[] = {0, 0, 13, 14, 0, 16, 0, 0};
-    const double expected_pv_px[] = {1, 1, 1, 1, 1, 1, 0, 0};
+    const double expected_pv_px[] = {1, 1, 1, 1, 1, 1, 1, 1};  // roof and GHI: all in the theoretical tier
+    const double expected_face_px[] = {1, 1, 1, 1, 1, 1, 0, 0};  // every screening layer has a value
+    const double expected_slope_px[] = {1, 1, 1, 1, 1, 1, 0, 1}, expected_shade_px[] = {1, 1, 1, 1, 1, 1, 1, 0};
     for (int i = 0; i < 8; ++i) {
         CAPTURE(i);
         CHECK(out(i, q_eligible_roof_m2) == expected_eligible[i]);
         CHECK(out(i, q_roof_pv_px) == expected_pv_px[i]);
+        CHECK(out(i, q_roof_px) == 1);
+        CHECK(out(i, q_roof_face_px) == expected_face_px[i]);
+        CHECK(out(i, q_roof_slope_valid_px) == expected_slope_px[i]);
+        CHECK(out(i, q_roof_aspect_valid_px) == 1);
+        CHECK(out(i, q_roof_shade_valid_px) == expected_shade_px[i]);
         // capacity = R_elig · 0.8 · 0.167
         CHECK(out(i, q_roof_capacity_kw) == doctest::Approx(expected_eligible[i] * 0.8 * 0.167).epsilon(1e-12));
         // theoretical does not depend on eligibility: H · R = 1150 R on every valid pixel

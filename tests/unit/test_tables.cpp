@@ -238,7 +238,7 @@ ResultsTable two_rows() {
         {"solar_roof_usable_mwh", 3, "solar_roof", "usable", "energy", "MWh"},
         {"roof_coverage", 6},
     };
-    t.rows.push_back(ResultRow{"13101", "千代田区", {10.0, 1.23456, std::nullopt, 0.5}, {"a", "b, c"}});
+    t.rows.push_back(ResultRow{"13101", "千代田区", {10.0, 1.23456, std::nullopt, 0.5}, {{"a_x", "a"}, {"b_y", "b, c"}}});
     t.rows.push_back(ResultRow{"13102", "Chuo, \"x\"", {0.0, 2.0, -0.0001, std::nullopt}, {}});
     return t;
 }
@@ -254,18 +254,19 @@ TEST_CASE("ResultsTable lookups") {
     CHECK_FALSE(t.value(0, "nope").has_value());
 }
 
-TEST_CASE("to_wide_csv: every column, empty cells stay empty, notes joined and quoted") {
+TEST_CASE("to_wide_csv: every column, empty cells stay empty, note codes and notes joined and quoted") {
     const std::string expected =
-        "zone_id,zone_name,pixel_count,solar_roof_technical_mwh,solar_roof_usable_mwh,roof_coverage,notes\n"
-        "13101,千代田区,10,1.235,,0.500000,\"a; b, c\"\n"
-        "13102,\"Chuo, \"\"x\"\"\",0,2.000,0.000,,\n";
+        "zone_id,zone_name,pixel_count,solar_roof_technical_mwh,solar_roof_usable_mwh,roof_coverage,note_codes,notes\n"
+        "13101,千代田区,10,1.235,,0.500000,a_x;b_y,\"a; b, c\"\n"
+        "13102,\"Chuo, \"\"x\"\"\",0,2.000,0.000,,,\n";
     CHECK(to_wide_csv(two_rows()) == expected);
     // The output parses back with the project's own reader into the same cells.
     auto rec = split_csv(to_wide_csv(two_rows()));
     REQUIRE(rec.size() == 3);
     CHECK(rec[2][1] == "Chuo, \"x\"");
     CHECK(rec[1][4] == "");
-    CHECK(rec[1][6] == "a; b, c");
+    CHECK(rec[1][6] == "a_x;b_y");
+    CHECK(rec[1][7] == "a; b, c");
 }
 
 TEST_CASE("to_long_csv: one row per non-empty potential, ids and coverage skipped") {
