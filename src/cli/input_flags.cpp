@@ -7,12 +7,11 @@ void add_input_flags(CLI::App* cmd, RunOptions& o) {
     cmd->add_option("--zones-layer", o.zones_layer, "Layer of the zones file (default: the first)");
     cmd->add_option("--zone-id-field", o.zone_id_field, "Field with the municipality code")->required();
     cmd->add_option("--zone-name-field", o.zone_name_field, "Field with the municipality name");
-    cmd->add_option("--roof", o.roof, "Roof area raster, m² per pixel; its grid is the analysis grid unless --grid")
-        ->required();
+    cmd->add_option("--roof", o.roof, "Roof area raster, m² per pixel; its grid is the analysis grid unless --grid");
     cmd->add_option("--roof-slope", o.roof_slope, "Roof slope raster, degrees (needs --roof-aspect)");
     cmd->add_option("--roof-aspect", o.roof_aspect, "Roof aspect raster, degrees clockwise from north");
     cmd->add_option("--roof-shade", o.roof_shade, "Shade factor raster, 0..1 share of unshaded irradiation");
-    cmd->add_option("--ghi", o.ghi, "Global horizontal irradiation, kWh/m²: 1 band (annual) or 12 (monthly)")->required();
+    cmd->add_option("--ghi", o.ghi, "Global horizontal irradiation, kWh/m²: 1 band (annual) or 12 (monthly)");
     cmd->add_option("--temperature", o.temperature, "Air temperature, °C: 1 or 12 bands");
     cmd->add_option("--landuse", o.landuse, "Land-use class raster (codes of the class table)");
     cmd->add_option("--landuse-classes", o.landuse_classes,

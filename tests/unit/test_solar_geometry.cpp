@@ -231,3 +231,46 @@ TEST_CASE("split an annual GHI into months") {
     bad[0] = -bad[0];
     CHECK_THROWS_AS(solar::split_annual(annual, bad), std::invalid_argument);
 }
+
+// Reference values from tests/data/solar/transposition_reference.py: the method written again in plain
+// Python, with the beam ratio integrated from the sun's direction vector (no code or formula shared).
+TEST_CASE("in-plane irradiation and Rb equal an independent implementation (default tilts by value)") {
+    const solar::TranspositionTable table(kTokyoLat);
+    const auto sky = solar::MonthlySky::at(kTokyoLat);
+    const Eigen::ArrayXXd g = tokyo_row();
+    const double horizontal = g.sum();  // 1283.71 kWh/m²
+    struct Plane {
+        double tilt, aspect, kwh_m2;
+    };
+    const Plane planes[] = {{15, 180, 1385.370423},  // flat roofs' default panels
+                            {30, 180, 1425.391481},  // land PV's default panels
+                            {30, 90, 1235.760879},   {30, 270, 1235.760879}, {30, 0, 947.893415},
+                            {45, 135, 1342.214626},  {60, 225, 1258.439197}, {90, 180, 979.449839}};
+    for (const auto& p : planes) {
+        CAPTURE(p.tilt);
+        CAPTURE(p.aspect);
+        const double fixed = solar::inplane_fixed_plane(g, sky, table, p.tilt, p.aspect)(0);
+        const double per = solar::inplane_per_pixel(g, sky, table, Eigen::ArrayXd::Constant(1, p.tilt),
+                                                    Eigen::ArrayXd::Constant(1, p.aspect))(0);
+        CHECK(std::abs(fixed - p.kwh_m2) <= 1e-4 * horizontal);
+        CHECK(std::abs(per - p.kwh_m2) <= 1e-4 * horizontal);
+    }
+    // The method's Tokyo check values, to ±0.002.
+    CHECK(std::abs(1385.370423 / horizontal - 1.079) <= 0.002);
+    CHECK(std::abs(1425.391481 / horizontal - 1.110) <= 0.002);
+    CHECK(std::abs(1235.760879 / 1425.391481 - 0.867) <= 0.002);
+    CHECK(std::abs(947.893415 / horizontal - 0.738) <= 0.002);
+
+    const std::array<double, 12> east{1.004715, 0.986030, 0.967812, 0.951841, 0.940748, 0.935890,
+                                      0.938020, 0.946975, 0.961239, 0.979655, 0.999458, 1.010979};
+    const std::array<double, 12> north{0.047750, 0.223491, 0.456046, 0.684659, 0.838355, 0.904700,
+                                       0.875482, 0.752891, 0.551681, 0.299534, 0.089020, 0.011694};
+    for (int m = 0; m < 12; ++m) {
+        CAPTURE(m);
+        CHECK(std::abs(solar::beam_ratio(kTokyoLat, m, 30.0, 90.0) - east[m]) <= 1e-4);
+        CHECK(std::abs(solar::beam_ratio(kTokyoLat, m, 30.0, 270.0) - east[m]) <= 1e-4);  // the reference gives west = east
+        CHECK(std::abs(solar::beam_ratio(kTokyoLat, m, 30.0, 0.0) - north[m]) <= 1e-4);
+        CHECK(std::abs(table.rb(m, 30.0, 90.0) - east[m]) <= 1e-4);
+        CHECK(std::abs(table.rb(m, 30.0, 0.0) - north[m]) <= 1e-4);
+    }
+}

@@ -2,6 +2,7 @@
 // the wide and long result CSVs and the tier invariant check.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -313,4 +314,37 @@ TEST_CASE("check_tiers: usable <= technical <= theoretical") {
     // The land source is checked too.
     t.rows.push_back(ResultRow{"2", "y", {10.0, 5.0, 4.0, 10.0, 5.0, 6.0}, {}});
     CHECK(contains(check_tiers(t, 8), "solar_land"));
+}
+
+TEST_CASE("check_tiers: solar heat, ground heat and both waste branches are checked too") {
+    for (const char* src : {"solar_heat", "ground_heat"}) {
+        CAPTURE(src);
+        ResultsTable t;
+        for (const char* tier : {"theoretical", "technical", "usable"})
+            t.columns.push_back({fmt::format("{}_{}_gj", src, tier), 3, src, tier, "energy", "GJ"});
+        auto row = [](double th, double te, double us) { return ResultRow{"1", "z", {th, te, us}, {}}; };
+        t.rows = {row(10, 5, 4), row(10, 5, 6), row(4, 5, 4), row(10, 5, -0.5)};
+        CHECK(check_tiers(t, 0) == "");
+        CHECK(contains(check_tiers(t, 1), std::string(src) + " usable"));
+        CHECK(contains(check_tiers(t, 2), std::string(src) + " technical"));
+        CHECK(check_tiers(t, 3) != "");
+    }
+    for (const char* prefix : {"waste", "waste_served"}) {
+        CAPTURE(prefix);
+        ResultsTable t;
+        for (const char* c : {"theoretical_gj", "power_technical_mwh", "power_usable_mwh", "heat_technical_gj",
+                              "heat_usable_gj"})
+            t.columns.push_back({fmt::format("{}_{}", prefix, c), 3, prefix, "", "energy", ""});
+        auto row = [](double th, double pe, double pu, double he, double hu) {
+            return ResultRow{"1", "z", {th, pe, pu, he, hu}, {}};
+        };
+        // 100 GJ in: power technical ≤ 100 / 3.6 MWh, heat technical ≤ 100 GJ.
+        t.rows = {row(100, 25, 10, 20, 10), row(100, 25, 26, 20, 10), row(100, 25, 10, 20, 21),
+                  row(100, 28, 10, 20, 10), row(100, 25, 10, 101, 10)};
+        CHECK(check_tiers(t, 0) == "");
+        CHECK(contains(check_tiers(t, 1), "power usable"));
+        CHECK(contains(check_tiers(t, 2), "heat usable"));
+        CHECK(contains(check_tiers(t, 3), "power technical"));
+        CHECK(contains(check_tiers(t, 4), "heat technical"));
+    }
 }
