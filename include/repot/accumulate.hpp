@@ -11,7 +11,10 @@ namespace repot {
 class ZoneSums {
 public:
     ZoneSums() = default;
-    explicit ZoneSums(int zone_count) : zones_(zone_count), data_(size_t(zone_count + 1) * q_count, 0.0) {}
+    // class_count: land-use classes whose pixels are counted per zone (0: none), plus one slot for no class.
+    explicit ZoneSums(int zone_count, int class_count = 0)
+        : zones_(zone_count), classes_(class_count), data_(size_t(zone_count + 1) * q_count, 0.0),
+          class_px_(class_count ? size_t(zone_count + 1) * size_t(class_count + 1) : 0, 0.0) {}
 
     // Adds the columns of `values` (span × q_count) to the zones of `zone` (span), run by run:
     // neighbouring pixels mostly share a zone, so each run is one vectorised column sum.
@@ -20,13 +23,20 @@ public:
     void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const std::vector<int>& columns);
     void merge(const ZoneSums& other);
 
+    // Counts the pixels of each land-use class (index into the table, -1 for no class) per zone slot.
+    void add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ref<const Eigen::ArrayXi>& cls);
+    // Pixels of class index k (-1: no class) in a zone slot.
+    double class_pixels(int slot, int k) const { return class_px_[size_t(slot) * size_t(classes_ + 1) + size_t(k + 1)]; }
+    int class_count() const { return classes_; }
+
     double get(int slot, Q q) const { return data_[size_t(slot) * q_count + q]; }  // slot = zone index + 1
     double& at(int slot, Q q) { return data_[size_t(slot) * q_count + q]; }
     int zone_count() const { return zones_; }
 
 private:
-    int zones_ = 0;
+    int zones_ = 0, classes_ = 0;
     std::vector<double> data_;
+    std::vector<double> class_px_;  // (zone slot) × (1 + class index): whole numbers, exact in any order
 };
 
 }  // namespace repot

@@ -39,9 +39,21 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
     }
 }
 
+void ZoneSums::add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ref<const Eigen::ArrayXi>& cls) {
+    if (zone.size() != cls.size()) throw std::invalid_argument("zone and class arrays differ in length");
+    const size_t stride = size_t(classes_ + 1);
+    for (Eigen::Index i = 0; i < zone.size(); ++i) {
+        if (zone(i) < 0 || zone(i) > zones_ || cls(i) < -1 || cls(i) >= classes_)
+            throw std::out_of_range("zone or class index out of range");
+        class_px_[size_t(zone(i)) * stride + size_t(cls(i) + 1)] += 1;
+    }
+}
+
 void ZoneSums::merge(const ZoneSums& other) {
-    if (other.data_.size() != data_.size()) throw std::invalid_argument("merging sums of different zone sets");
+    if (other.data_.size() != data_.size() || other.class_px_.size() != class_px_.size())
+        throw std::invalid_argument("merging sums of different zone sets");
     for (size_t i = 0; i < data_.size(); ++i) data_[i] += other.data_[i];
+    for (size_t i = 0; i < class_px_.size(); ++i) class_px_[i] += other.class_px_[i];
 }
 
 }  // namespace repot

@@ -112,6 +112,7 @@ public:
             }
             sums.add(b_.zone.segment(s.offset, s.count), values_, written_);
         }
+        if (b_.landuse.size()) sums.add_classes(b_.zone, b_.landuse);  // landcover.csv
         return true;
     }
 
@@ -236,8 +237,9 @@ ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const 
                                           g.centre_y(g.width / 2.0 - 0.5, g.height / 2.0 - 0.5));
     const solar::TranspositionTable table(stats.rb_latitude_deg, in.scenario.irradiation.albedo);
     const int nz = int(in.zones.zones().size());
+    const int nc = in.landuse ? int(in.classes->classes().size()) : 0;
 
-    ZoneSums total(nz);
+    ZoneSums total(nz, nc);
     std::mutex mu;
     std::map<size_t, ZoneSums> pending;  // finished blocks waiting for their turn to merge
     size_t next_merge = 0, done = 0;
@@ -253,7 +255,7 @@ ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const 
                 size_t k = next_block++;
                 if (k >= blocks.size() || failed) break;
                 if (stop_requested) throw Interrupted();
-                ZoneSums sums(nz);
+                ZoneSums sums(nz, nc);
                 bool used = worker.process(blocks[k], sums);
                 std::lock_guard<std::mutex> lock(mu);
                 processed += used;

@@ -11,6 +11,7 @@
 #include "build_results.hpp"
 #include "engine.hpp"
 #include "inputs.hpp"
+#include "landcover.hpp"
 #include "manifest.hpp"
 #include "repot/output_dir.hpp"
 
@@ -90,6 +91,7 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     out.stage("potential.csv", to_wide_csv(table));
     if (!o.waste_plants.empty()) write_plants_csv(out.stage_path("plants.csv"), in.plants, plant_results, in.members);
     out.stage("potential_long.csv", to_long_csv(table));
+    if (in.landuse) out.stage("landcover.csv", landcover_csv(in, sums));
     timings.write_s = seconds_since(t2);
     out.stage("run.json", manifest_json(o, in, table, stats, in_zones, timings, warnings));
 

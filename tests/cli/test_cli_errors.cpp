@@ -87,7 +87,7 @@ TEST_CASE("cli errors: bad inputs fail with one clear line and no outputs") {
         expect_failure(with_flag(base, "--roof-slope", tc.roof), out, 2, {"--roof-slope", "--roof-aspect"});
     }
     SUBCASE("missing required flag") {
-        expect_failure(without_flag(base, "--roof"), out, 2, {"--roof"});
+        expect_failure(without_flag(base, "--zones"), out, 2, {"--zones"});
     }
 }
 
@@ -98,7 +98,7 @@ TEST_CASE("cli errors: a failing run leaves the earlier outputs untouched") {
     auto ok = run_repot(tc.run_args(out.string()));
     INFO(describe(ok));
     REQUIRE(ok.code == 0);
-    const std::set<std::string> files{"potential.csv", "potential_long.csv", "run.json"};
+    const std::set<std::string> files{"landcover.csv", "potential.csv", "potential_long.csv", "run.json"};
     REQUIRE(files_in(out) == files);
     std::map<std::string, std::string> before;
     for (const auto& f : files) before[f] = read_text(out / f);

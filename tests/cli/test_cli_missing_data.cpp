@@ -168,6 +168,14 @@ TEST_CASE("cli missing data: every optional layer at once, partly covered, again
     CHECK_FALSE(lc.at("assumption").b);
     CHECK(lc.at("classes").items.at(0).at("built_share").num == doctest::Approx(0.3));
 
+    // landcover.csv: 7 pixels of class 1, 1 of class 2, none without a class; areas add up to the zone's 800 m².
+    CsvTable lc_csv(read_text(fs::path(out) / "landcover.csv"));
+    REQUIRE(lc_csv.body.size() == 3);
+    CHECK(lc_csv.body[0] == std::vector<std::string>{"1", "", "1", "land", "7", "700.00", "0.875000"});
+    CHECK(lc_csv.body[1] == std::vector<std::string>{"1", "", "2", "water", "1", "100.00", "0.125000"});
+    CHECK(lc_csv.body[2] == std::vector<std::string>{"1", "", "", "(no land-use data)", "0", "0.00", "0.000000"});
+    check("land_area_m2", 800, 2);
+
     // The long form carries every coverage too.
     const std::string tidy = read_text(fs::path(out) / "potential_long.csv");
     CHECK(contains(tidy, "1,,roof_slope,input,coverage,share,0.833333\n"));

@@ -284,10 +284,12 @@ void check_manifest(const std::string& text, bool landuse) {
 }
 
 void check_tiny_outputs(const fs::path& out, bool landuse) {
-    // Exactly the three outputs: no staged temporaries or probes left behind.
+    // Exactly the outputs (landcover.csv with land use): no staged temporaries or probes left behind.
     std::set<std::string> files;
     for (const auto& e : fs::directory_iterator(out)) files.insert(e.path().filename().string());
-    CHECK(files == std::set<std::string>{"potential.csv", "potential_long.csv", "run.json"});
+    std::set<std::string> expected{"potential.csv", "potential_long.csv", "run.json"};
+    if (landuse) expected.insert("landcover.csv");
+    CHECK(files == expected);
 
     CsvTable t(read_text(out / "potential.csv"));
     REQUIRE(t.header.size() > 3);
