@@ -26,7 +26,20 @@ struct Window {
     int64_t size() const { return int64_t(width) * height; }
 };
 
-// Windows of block_w × block_h covering the grid in row-major order (the merge order).
+// The windows of block_w × block_h covering the grid in row-major order (the merge order), one at a
+// time: a run never holds the whole plan, so memory does not grow with the grid.
+class BlockPlan {
+public:
+    BlockPlan(const GridSpec& grid, int block_w, int block_h);
+    uint64_t size() const { return uint64_t(cols_) * uint64_t(rows_); }
+    Window operator[](uint64_t k) const;
+
+private:
+    int width_, height_, bw_, bh_;
+    int64_t cols_, rows_;
+};
+
+// All windows at once (tests and small grids).
 std::vector<Window> plan_blocks(const GridSpec& grid, int block_w, int block_h);
 
 // Geotransform of a window of the grid.

@@ -34,11 +34,19 @@ std::array<double, 4> GridSpec::bounds() const {
             *std::max_element(xs, xs + 4), *std::max_element(ys, ys + 4)};
 }
 
+BlockPlan::BlockPlan(const GridSpec& grid, int block_w, int block_h)
+    : width_(grid.width), height_(grid.height), bw_(block_w), bh_(block_h),
+      cols_((int64_t(grid.width) + block_w - 1) / block_w), rows_((int64_t(grid.height) + block_h - 1) / block_h) {}
+
+Window BlockPlan::operator[](uint64_t k) const {
+    const int x = int(int64_t(k % uint64_t(cols_)) * bw_), y = int(int64_t(k / uint64_t(cols_)) * bh_);
+    return {x, y, std::min(bw_, width_ - x), std::min(bh_, height_ - y)};
+}
+
 std::vector<Window> plan_blocks(const GridSpec& grid, int block_w, int block_h) {
+    const BlockPlan plan(grid, block_w, block_h);
     std::vector<Window> out;
-    for (int y = 0; y < grid.height; y += block_h)
-        for (int x = 0; x < grid.width; x += block_w)
-            out.push_back({x, y, std::min(block_w, grid.width - x), std::min(block_h, grid.height - y)});
+    for (uint64_t k = 0; k < plan.size(); ++k) out.push_back(plan[k]);
     return out;
 }
 

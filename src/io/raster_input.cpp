@@ -120,6 +120,9 @@ RasterInput RasterInput::open(const std::string& path, const LayerRules& rules, 
             throw DataError(fmt::format("{}: cannot measure the cells of the {} raster on the grid", path, rules.role));
         in.aggregate = cell_in_grid_px < 1.0;
         if (!in.aggregate) count_centres(in, grid, threads);
+        if (rules.max_per_m2 > 0) in.rules.max_value = rules.max_per_m2 * cell_in_grid_px * grid.pixel_area();
+    } else if (rules.kind == LayerKind::extensive && rules.max_per_m2 > 0) {
+        in.rules.max_value = rules.max_per_m2 * grid.pixel_area();
     }
     return in;
 }

@@ -5,6 +5,7 @@
 #include <gdal_priv.h>
 
 #include <array>
+#include <cfloat>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,8 +23,11 @@ struct LayerRules {
     std::string role;                 // "roof", "ghi", ... used in messages
     LayerKind kind = LayerKind::intensive;
     std::vector<int> band_counts{1};  // accepted numbers of bands
-    bool allow_negative = false;
-    double max_value = INFINITY;      // e.g. 1 for shares
+    // The plausible range of a value (docs/method.md §10): outside it a read is an error naming file,
+    // band, pixel and value. Infinities never pass.
+    double min_value = 0;
+    double max_value = DBL_MAX;       // e.g. 1 for shares
+    double max_per_m2 = 0;            // extensive layers: > 0 caps a cell at this × its area (set by open)
 };
 
 // A validated raster input: opened once on the main thread, then read by each worker's RasterReader.

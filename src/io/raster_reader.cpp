@@ -49,18 +49,20 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
         Eigen::Map<Eigen::ArrayXd> v(dst, int64_t(w) * h);
         const auto& nd = in_.nodata[size_t(b)];
         const bool nan_nodata = nd && std::isnan(*nd);
-        const double low = in_.rules.allow_negative ? -INFINITY : 0.0, high = in_.rules.max_value;
+        const double low = in_.rules.min_value, high = in_.rules.max_value;
         const auto in_range = (v >= low) && (v <= high);  // false for NaN
         const bool ok = !nd ? in_range.all() : nan_nodata ? (in_range || v.isNaN()).all() : (in_range || v == *nd).all();
         if (!ok)
             for (int64_t i = 0; i < v.size(); ++i) {
                 const double x = v(i);
                 if ((nd && x == *nd) || (nan_nodata && std::isnan(x)) || (x >= low && x <= high)) continue;
-                const char* what = std::isnan(x) ? "NaN (not declared as nodata)"
-                                   : x < 0        ? "a negative value"
-                                                  : "a value above its maximum";
-                throw DataError(fmt::format("{}: {} raster band {} has {} {} at pixel ({}, {})", in_.path,
-                                            in_.rules.role, b + 1, what, x, x0 + i % w, y0 + i / w));
+                const std::string what = std::isnan(x)        ? "NaN (not declared as nodata)"
+                                         : x < 0 && low == 0    ? "a negative value"
+                                         : x < low              ? fmt::format("a value below its minimum {:g}", low)
+                                                                : fmt::format("a value above its maximum {:g}", high);
+                throw DataError(fmt::format("{}: {} raster band {} has {} {} at pixel ({}, {}) (plausible range "
+                                            "{:g}..{:g}, docs/method.md §10)",
+                                            in_.path, in_.rules.role, b + 1, what, x, x0 + i % w, y0 + i / w, low, high));
             }
         if (nd && !nan_nodata) v = (v == *nd).select(NAN, v);
     }

@@ -230,7 +230,7 @@ void request_stop() { stop_requested = true; }
 
 ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const ProgressFn& progress, EngineStats& stats) {
     const GridSpec& g = in.grid;
-    const auto blocks = plan_blocks(g, block_size, block_size);
+    const BlockPlan blocks(g, block_size, block_size);
     stats.blocks = (long long)blocks.size();
     // Rb is tabulated once per run, at the latitude of the grid centre (method.md §3).
     stats.rb_latitude_deg = LatitudeOf(g)(g.centre_x(g.width / 2.0 - 0.5, g.height / 2.0 - 0.5),
@@ -276,7 +276,7 @@ ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const 
             failed = true;
         }
     };
-    const int n = std::max(1, std::min<int>(threads, int(blocks.size())));
+    const int n = int(std::max<uint64_t>(1, std::min<uint64_t>(uint64_t(threads), blocks.size())));
     std::vector<std::thread> pool;
     for (int t = 1; t < n; ++t) pool.emplace_back(work);
     work();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <ogr_spatialref.h>
 
+#include <climits>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -87,8 +88,14 @@ GridSpec grid_from_spec(const std::string& spec) {
     double res = 0, x0 = 0, y0 = 0, x1 = 0, y1 = 0;
     char tail = 0;
     if (std::sscanf(spec.c_str(), "EPSG:%d:%lf:%lf,%lf,%lf,%lf%c", &code, &res, &x0, &y0, &x1, &y1, &tail) != 6 ||
+        !std::isfinite(res) || !std::isfinite(x0) || !std::isfinite(y0) || !std::isfinite(x1) || !std::isfinite(y1) ||
         res <= 0 || x1 <= x0 || y1 <= y0)
-        throw UsageError(fmt::format("--grid '{}': expected EPSG:CODE:RES:XMIN,YMIN,XMAX,YMAX with XMIN<XMAX, YMIN<YMAX, RES>0", spec));
+        throw UsageError(fmt::format("--grid '{}': expected EPSG:CODE:RES:XMIN,YMIN,XMAX,YMAX with finite numbers, "
+                                     "XMIN<XMAX, YMIN<YMAX, RES>0", spec));
+    // Pixel rows and columns are ints (and windows within them): refuse only what overflows that.
+    const double cols = std::ceil((x1 - x0) / res - 1e-9), rows = std::ceil((y1 - y0) / res - 1e-9);
+    if (cols > INT_MAX || rows > INT_MAX)
+        throw UsageError(fmt::format("--grid '{}': {:.0f} × {:.0f} pixels; at most {} per side", spec, cols, rows, INT_MAX));
     OGRSpatialReference srs;
     if (srs.importFromEPSG(code) != OGRERR_NONE) throw UsageError(fmt::format("--grid '{}': unknown EPSG code {}", spec, code));
     GridSpec g;
@@ -128,17 +135,22 @@ Inputs open_inputs(const RunOptions& o) {
         if (!path.empty()) slot = open(path, rules);
     };
     // A roof cannot hold more roof than the pixel has area (small slack for float rounding).
-    open_opt(in.roof, o.roof, {"roof", LayerKind::extensive, {1}, false, INFINITY});
-    open_opt(in.ghi, o.ghi, {"ghi", LayerKind::intensive, {1, 12}});
-    open_opt(in.slope, o.roof_slope, {"roof-slope", LayerKind::intensive, {1}, false, 90});
-    open_opt(in.aspect, o.roof_aspect, {"roof-aspect", LayerKind::categorical, {1}, false, 360});
-    open_opt(in.shade, o.roof_shade, {"roof-shade", LayerKind::intensive, {1}, false, 1});
-    open_opt(in.temperature, o.temperature, {"temperature", LayerKind::intensive, {1, 12}, true});
+    // Plausible ranges (docs/method.md §10): a value outside is an input error, never a number in a report.
+    open_opt(in.roof, o.roof, {"roof", LayerKind::extensive, {1}});
+    open_opt(in.ghi, o.ghi, {"ghi", LayerKind::intensive, {1, 12}, 0, 3000});
+    if (in.ghi && in.ghi->bands == 12) in.ghi->rules.max_value = 400;  // kWh/m² in a month
+    open_opt(in.slope, o.roof_slope, {"roof-slope", LayerKind::intensive, {1}, 0, 90});
+    open_opt(in.aspect, o.roof_aspect, {"roof-aspect", LayerKind::categorical, {1}, 0, 360});
+    open_opt(in.shade, o.roof_shade, {"roof-shade", LayerKind::intensive, {1}, 0, 1});
+    open_opt(in.temperature, o.temperature, {"temperature", LayerKind::intensive, {1, 12}, -60, 60});
     open_opt(in.landuse, o.landuse, {"landuse", LayerKind::categorical, {1}});
-    open_opt(in.terrain_slope, o.terrain_slope, {"terrain-slope", LayerKind::intensive, {1}, false, 90});
-    open_opt(in.population, o.population, {"population", LayerKind::extensive, {1}});
-    open_opt(in.heat_demand, o.heat_demand, {"heat-demand", LayerKind::extensive, {1}});
-    for (const auto& p : o.inclusion) in.inclusion.push_back(open(p, {"inclusion", LayerKind::intensive, {1}, false, 1}));
+    open_opt(in.terrain_slope, o.terrain_slope, {"terrain-slope", LayerKind::intensive, {1}, 0, 90});
+    // The densest place ever recorded, Kowloon Walled City, held ~1.2 persons/m² (33,000 on 2.6 ha); no
+    // census cell holds more than 1 (Tokyo's densest 500 m meshes: ~0.06). Heat demand: 50 GJ/m² of land a
+    // year is a block of towers at ~1 GJ/m² of floor.
+    open_opt(in.population, o.population, {"population", LayerKind::extensive, {1}, 0, DBL_MAX, 1.0});
+    open_opt(in.heat_demand, o.heat_demand, {"heat-demand", LayerKind::extensive, {1}, 0, DBL_MAX, 50});
+    for (const auto& p : o.inclusion) in.inclusion.push_back(open(p, {"inclusion", LayerKind::intensive, {1}, 0, 1}));
 
     if (in.roof && in.roof->aligned) in.roof->rules.max_value = g.pixel_area() * (1 + 1e-6);
     if (o.roof_slope.size() + o.roof_shade.size() && o.roof.empty())

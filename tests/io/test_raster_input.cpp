@@ -80,7 +80,7 @@ LayerRules rules(const char* role, LayerKind kind, std::vector<int> bands = {1},
     r.role = role;
     r.kind = kind;
     r.band_counts = std::move(bands);
-    r.allow_negative = negative;
+    r.min_value = negative ? -DBL_MAX : 0;
     r.max_value = max_value;
     return r;
 }
