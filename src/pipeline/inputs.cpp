@@ -86,7 +86,9 @@ Inputs open_inputs(const RunOptions& o) {
     in.grid_source = o.grid.empty() ? o.roof : o.grid;
     in.grid = o.grid.empty() ? grid_from_raster(o.roof) : grid_from_spec(o.grid);
     const GridSpec& g = in.grid;
-    in.zones = ZoneSet::load({o.zones, o.zones_layer, o.zone_id_field, o.zone_name_field}, g);
+    if (!o.zone_population_field.empty() && o.waste_members.empty())
+        throw UsageError("--zone-population-field needs --waste-members: it only shares union waste plants");
+    in.zones = ZoneSet::load({o.zones, o.zones_layer, o.zone_id_field, o.zone_name_field, o.zone_population_field}, g);
 
     auto open = [&](const std::string& path, LayerRules rules) { return RasterInput::open(path, rules, g, o.threads); };
     auto open_opt = [&](std::optional<RasterInput>& slot, const std::string& path, LayerRules rules) {
@@ -125,8 +127,6 @@ Inputs open_inputs(const RunOptions& o) {
                            "municipality");
 
     if (!o.waste_members.empty() && o.waste_plants.empty()) throw UsageError("--waste-members needs --waste-plants");
-    if (!o.waste_members.empty() && o.population.empty())
-        throw UsageError("--waste-members needs --population: union plants are shared by population");
     if (!o.waste_plants.empty()) {
         std::set<std::string> ids;
         for (const auto& z : in.zones.zones()) ids.insert(z.id);
@@ -135,7 +135,12 @@ Inputs open_inputs(const RunOptions& o) {
             return zones.locate(x, y, wkt);
         });
         if (!o.waste_members.empty()) {
-            in.members = read_waste_members(o.waste_members);
+            WasteMembership membership = read_waste_membership(o.waste_members);
+            if (!membership.has_population_column && o.zone_population_field.empty() && o.population.empty())
+                throw UsageError("--waste-members needs populations to share union plants by: a population column in "
+                                 "the membership table, --zone-population-field or --population");
+            in.members = std::move(membership.members);
+            in.member_population = std::move(membership.population);
             for (const auto& [op, list] : in.members)
                 for (const auto& m : list)
                     if (!ids.count(m))
