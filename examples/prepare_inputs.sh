@@ -18,8 +18,9 @@ mkdir -p "$OUT"
     --count-out "$OUT/chiyoda_buildings_10m.tif"
 
 # 2. Census population on the 500 m mesh (4th level, 9-digit codes) -> raster in EPSG:6668, one pixel per cell.
+#    The census lists populated cells only: --fill 0 makes the absent cells of mesh 5339 zero, not missing.
 "$REPOT" prepare mesh tests/data/prepare/census2015_pop_500m_mesh5339.csv \
-    --code-field mesh500m_code --value-field population_2015 -o "$OUT/population_500m_5339.tif"
+    --code-field mesh500m_code --value-field population_2015 --fill 0 -o "$OUT/population_500m_5339.tif"
 
 # 3. Land use on L03-b's 100 m subdivision (10-digit codes: --level 100m is required). The sample table has
 #    five cells; a real L03-b file is read the same way (--code-field L03b_001 --value-field L03b_002).

@@ -81,6 +81,10 @@ struct PrepareMeshOptions {
     std::vector<std::string> value_fields;   // one band each, in this order
     std::optional<MeshLevel> level;          // required when codes have 10 digits
     double nodata = -9999;                   // value of cells absent from the table
+    // Value of cells absent from the table inside its 1st-level meshes (those holding at least one
+    // row): census mesh tables list populated cells only, so an absent cell there is 0, not unknown.
+    // Cells of other 1st-level meshes stay nodata. Empty: every absent cell is nodata.
+    std::optional<double> fill;
     std::string output;
     PrepareProgress progress;
 };
@@ -91,7 +95,9 @@ struct PrepareMeshSummary {
     std::int64_t values_missing = 0;      // empty value fields: the cell is nodata in that band
     int cols = 0, rows = 0;
     double west = 0, south = 0, east = 0, north = 0;   // degrees, EPSG:6668
-    std::vector<double> band_totals;                    // Σ of each band's values
+    std::vector<double> band_totals;                    // Σ of each band's values in the table (fill not counted)
+    std::vector<std::string> fill_meshes;               // with fill: the 1st-level codes filled, ascending
+    std::int64_t cells_filled = 0;                      // with fill: cells absent from the table set to the fill
     std::string written;
 };
 

@@ -9,6 +9,7 @@ namespace repot {
 struct RunOptions {
     // zones
     std::string zones, zones_layer, zone_id_field, zone_name_field;
+    std::string zone_population_field;   // persons per zone for the waste membership allocation
     // rasters
     std::string roof, roof_slope, roof_aspect, roof_shade, ghi, temperature, landuse, landuse_classes,
         terrain_slope, population, heat_demand;

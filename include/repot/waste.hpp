@@ -7,6 +7,7 @@
 //
 // Units: throughput t/yr, LHV kJ/kg, electricity MWh/yr, heat and fuel input GJ/yr, CO2 t/yr,
 // efficiencies and shares as fractions (0..1).
+#include "repot/results.hpp"
 #include <array>
 #include <functional>
 #include <map>
@@ -122,7 +123,15 @@ std::vector<WastePlant> read_waste_plants(const std::string& path,
                                           const std::set<std::string>& zone_ids,
                                           const ZoneLocator& locate);
 
-// Reads the membership CSV (operator_lg_code, member_city_code): operator -> member zones in file order.
+// The membership CSV: operator_lg_code, member_city_code[, population].
+struct WasteMembership {
+    std::map<std::string, std::vector<std::string>> members;  // operator -> member zones in file order
+    bool has_population_column = false;
+    // member -> persons, from the population column (empty cells are absent: the next source applies)
+    std::map<std::string, double> population;
+};
+WasteMembership read_waste_membership(const std::string& path);
+// The same, members only.
 std::map<std::string, std::vector<std::string>> read_waste_members(const std::string& path);
 
 struct ZoneWaste : WasteEnergy {
@@ -133,15 +142,38 @@ struct ZoneWaste : WasteEnergy {
 std::map<std::string, ZoneWaste> sum_by_host(const std::vector<WastePlant>& plants,
                                              const std::vector<WastePlantResult>& results);
 
+// A member's population for the allocation, and where it came from (docs/waste.md: the membership
+// table's column, else the zone attribute, else the population layer).
+enum class PopulationSource { table, zone_attribute, layer };
+struct MemberPopulation {
+    std::optional<double> persons;   // nullopt: none known (outside the grid or the layer, no value given)
+    PopulationSource source = PopulationSource::layer;
+    double coverage = 1;             // layer only: share of the zone's grid pixels where the layer has a value
+};
+
+// Members of a union whose layer coverage is below this are allocated on their covered population
+// with a note naming the coverage (the run cannot tell what lives in the uncovered part).
+inline constexpr double kMemberCoverageNote = 0.99;
+
+struct MemberAllocation {
+    std::map<std::string, ZoneWaste> served;
+    // Zones whose served cells are "not computed": a member without population, or a member of an
+    // operator none of whose members has population. They take no share (and none of other plants).
+    std::set<std::string> not_computed;
+    std::map<std::string, std::vector<Note>> notes;   // zone -> notes for its row
+};
+
 // Every plant's quantities split among the members of its operator in proportion to population;
-// a plant whose operator has no membership entry serves its host alone. Each plant's shares add up
-// to its value exactly (in any summation order; see split_exact). Throws DataError when a member
-// has no population or a negative one; appends a warning when a union's members all have zero
-// population (then they share equally) or a plant run by another body than its host has no entry.
-std::map<std::string, ZoneWaste> allocate_to_members(
-    const std::vector<WastePlant>& plants, const std::vector<WastePlantResult>& results,
-    const std::map<std::string, std::vector<std::string>>& members,
-    const std::map<std::string, double>& population_by_zone, std::vector<std::string>& warnings);
+// a plant whose operator has no membership entry serves its host alone. Members without population
+// get no share and are listed in not_computed; the others share the plant, each plant's shares adding
+// up to its value exactly (split_exact). When no member of an operator has a positive population, its
+// plants are not allocated and all its members are not_computed. Throws DataError on a negative or
+// non-finite population; run-level warnings are appended to `warnings`, per-zone notes returned.
+MemberAllocation allocate_to_members(const std::vector<WastePlant>& plants,
+                                     const std::vector<WastePlantResult>& results,
+                                     const std::map<std::string, std::vector<std::string>>& members,
+                                     const std::map<std::string, MemberPopulation>& population,
+                                     std::vector<std::string>& warnings);
 
 // Splits `total` (>= 0) by non-negative `weights` (sum > 0): shares proportional to the weights,
 // each a multiple of the unit in the last place of `total`, so that every partial sum is exact and

@@ -1,6 +1,7 @@
 // `repot prepare roofs` and `repot prepare mesh`: flags -> options, call the library, print the summary.
 #include <cpl_progress.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -107,6 +108,9 @@ void print_mesh_summary(const PrepareMeshOptions& o, const PrepareMeshSummary& s
                s.east, s.south, s.north);
     for (std::size_t b = 0; b < s.band_totals.size(); ++b)
         fmt::print("band {} {}: total {:.17g}\n", b + 1, o.value_fields[b], s.band_totals[b]);
+    if (o.fill)
+        fmt::print("fill: {} cells absent from the table in 1st-level mesh(es) {} set to {}\n", s.cells_filled,
+                   fmt::join(s.fill_meshes, " "), *o.fill);
     fmt::print("wrote {}\n", s.written);
 }
 
@@ -128,6 +132,10 @@ void add_mesh(CLI::App& prepare, Action& action) {
                     "Mesh level: 1, 2, 3, 4 (500 m), 5 (250 m) or 100m (L03-b); needed for 10-digit codes "
                     "(default: from the code length)");
     cmd->add_option("--nodata", o->nodata, "Value of cells absent from the table")->capture_default_str();
+    cmd->add_option_function<double>(
+        "--fill", [o](double value) { o->fill = value; },
+        "Value of cells absent from the table inside its 1st-level meshes (census tables list populated "
+        "cells only: --fill 0); other cells stay nodata");
     cmd->add_flag("-q,--quiet", *quiet, "No progress bar and no summary");
     cmd->callback([&action, o, level, quiet] {
         action = [o, level, quiet] {

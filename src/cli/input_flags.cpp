@@ -7,6 +7,9 @@ void add_input_flags(CLI::App* cmd, RunOptions& o) {
     cmd->add_option("--zones-layer", o.zones_layer, "Layer of the zones file (default: the first)");
     cmd->add_option("--zone-id-field", o.zone_id_field, "Field with the municipality code")->required();
     cmd->add_option("--zone-name-field", o.zone_name_field, "Field with the municipality name");
+    cmd->add_option("--zone-population-field", o.zone_population_field,
+                    "Field with each municipality's population, to share union waste plants by "
+                    "(after a population column of --waste-members, before --population)");
     cmd->add_option("--roof", o.roof, "Roof area raster, m² per pixel; its grid is the analysis grid unless --grid");
     cmd->add_option("--roof-slope", o.roof_slope, "Roof slope raster, degrees (needs --roof-aspect)");
     cmd->add_option("--roof-aspect", o.roof_aspect, "Roof aspect raster, degrees clockwise from north");

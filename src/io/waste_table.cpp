@@ -306,7 +306,7 @@ std::vector<WastePlant> read_waste_plants(const std::string& path,
     return plants;
 }
 
-std::map<std::string, std::vector<std::string>> read_waste_members(const std::string& path) {
+WasteMembership read_waste_membership(const std::string& path) {
     const char* what = "waste membership table";
     GDALDatasetUniquePtr ds = open_vector(path, what, true);
     OGRLayer* layer = ds->GetLayer(0);
@@ -315,8 +315,10 @@ std::map<std::string, std::vector<std::string>> read_waste_members(const std::st
     const Column op = header.require(kOperator);
     const Column member = header.require(
         {"member municipality code", {{"member_city_code", 1}, {"member_zone", 1}, {"member_code", 1}}});
+    const Column persons = header.find({"member population", {{"population", 1}, {"member_population", 1}}});
 
-    std::map<std::string, std::vector<std::string>> out;
+    WasteMembership out;
+    out.has_population_column = bool(persons);
     std::set<std::pair<std::string, std::string>> seen;
     size_t n = 0;
     layer->ResetReading();
@@ -328,9 +330,20 @@ std::map<std::string, std::vector<std::string>> read_waste_members(const std::st
         if (m.empty()) throw DataError(fmt::format("{}, column {}: empty", row.label(), member.name));
         if (!seen.insert({o, m}).second)
             throw DataError(fmt::format("{}: member {} of operator {} listed twice", row.label(), m, o));
-        out[o].push_back(m);
+        out.members[o].push_back(m);
+        // A municipality in several unions has one population: two different values are a contradiction.
+        if (const std::optional<double> v = row.number(persons)) {
+            const auto [it, inserted] = out.population.emplace(m, *v);
+            if (!inserted && it->second != *v)
+                throw DataError(fmt::format("{}, column {}: member {} has population {} here and {} in an earlier row",
+                                            row.label(), persons.name, m, *v, it->second));
+        }
     }
     return out;
+}
+
+std::map<std::string, std::vector<std::string>> read_waste_members(const std::string& path) {
+    return read_waste_membership(path).members;
 }
 
 }  // namespace repot

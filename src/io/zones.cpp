@@ -7,6 +7,7 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <set>
 
@@ -21,6 +22,29 @@ bool all_integers(const std::vector<Zone>& zs) {
     return std::all_of(zs.begin(), zs.end(), [](const Zone& z) {
         return !z.id.empty() && z.id.size() < 18 && std::all_of(z.id.begin(), z.id.end(), ::isdigit);
     });
+}
+
+// A typed numeric field is read as a number, a text field parsed strictly; null or empty is "not
+// given" (the allocation then falls back to the population layer), anything else not >= 0 is an error.
+std::optional<double> zone_population(const OGRFeature& f, int i, const ZoneSource& src, const std::string& id) {
+    if (!f.IsFieldSetAndNotNull(i)) return std::nullopt;
+    const OGRFieldType t = f.GetFieldDefnRef(i)->GetType();
+    double v = 0;
+    if (t == OFTReal || t == OFTInteger || t == OFTInteger64) {
+        v = f.GetFieldAsDouble(i);
+    } else {
+        std::string s = f.GetFieldAsString(i);
+        s.erase(0, s.find_first_not_of(" \t"));
+        s.erase(s.find_last_not_of(" \t") + 1);
+        if (s.empty()) return std::nullopt;
+        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (ec != std::errc() || end != s.data() + s.size())
+            throw DataError(fmt::format("{}: zone '{}': {} '{}' is not a number", src.path, id, src.population_field, s));
+    }
+    if (!(std::isfinite(v) && v >= 0))
+        throw DataError(fmt::format("{}: zone '{}': {} is {}; expected a number >= 0", src.path, id,
+                                    src.population_field, v));
+    return v;
 }
 
 }  // namespace
@@ -47,6 +71,7 @@ ZoneSet ZoneSet::load(const ZoneSource& src, const GridSpec* grid) {
     };
     int id_i = field_index(src.id_field, "--zone-id-field");
     int name_i = src.name_field.empty() ? -1 : field_index(src.name_field, "--zone-name-field");
+    int pop_i = src.population_field.empty() ? -1 : field_index(src.population_field, "--zone-population-field");
 
     const OGRSpatialReference* srs = layer->GetSpatialRef();
     if (!has_crs(srs)) throw DataError(fmt::format("{}: zones layer has no CRS", src.path));
@@ -73,6 +98,7 @@ ZoneSet ZoneSet::load(const ZoneSource& src, const GridSpec* grid) {
         if (!seen.insert(z.id).second)
             throw DataError(fmt::format("{}: duplicate zone id '{}' in field {}", src.path, z.id, src.id_field));
         z.name = name_i >= 0 && f->IsFieldSetAndNotNull(name_i) ? f->GetFieldAsString(name_i) : "";
+        if (pop_i >= 0) z.population = zone_population(*f, pop_i, src, z.id);
         OGRGeometry* g = f->GetGeometryRef();
         if (g) {
             z.geometry.reset(g->clone());

@@ -15,6 +15,7 @@ namespace repot {
 
 struct ZoneSource {
     std::string path, layer, id_field, name_field;
+    std::string population_field;   // optional: persons per zone, for the waste membership allocation
 };
 
 struct Zone {
@@ -22,12 +23,13 @@ struct Zone {
     std::unique_ptr<OGRGeometry> geometry;  // in the grid CRS
     OGREnvelope envelope;
     bool touches_grid = false;  // envelope intersects the grid's extent
+    std::optional<double> population;  // from ZoneSource::population_field; nullopt: field null or empty
 };
 
 class ZoneSet {
 public:
-    // Throws DataError for a missing file/layer/field, no CRS, duplicate or empty ids, and when no
-    // zone overlaps the grid.
+    // Throws DataError for a missing file/layer/field, no CRS, duplicate or empty ids, a population
+    // that is not a number >= 0, and when no zone overlaps the grid.
     static ZoneSet load(const ZoneSource& src, const GridSpec& grid) { return load(src, &grid); }
     // Without a grid (a run of table-based sources only): zones stay in their own CRS, none touches a grid.
     static ZoneSet load(const ZoneSource& src, const GridSpec* grid);

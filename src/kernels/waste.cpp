@@ -182,55 +182,109 @@ std::vector<std::string> served_zones(const WastePlant& plant,
     return {plant.host_zone};
 }
 
-std::map<std::string, ZoneWaste> allocate_to_members(
-    const std::vector<WastePlant>& plants, const std::vector<WastePlantResult>& results,
-    const std::map<std::string, std::vector<std::string>>& members,
-    const std::map<std::string, double>& population_by_zone, std::vector<std::string>& warnings) {
+namespace {
+
+// What the allocation knows about one operator's members before splitting its plants.
+struct OperatorShares {
+    std::vector<std::string> zones;   // members with a population, in table order
+    std::vector<double> weights;      // their populations
+    double total = 0;
+};
+
+std::string percent_of(double share) { return fmt::format("{:.1f} %", 100 * share); }
+
+}  // namespace
+
+MemberAllocation allocate_to_members(const std::vector<WastePlant>& plants,
+                                     const std::vector<WastePlantResult>& results,
+                                     const std::map<std::string, std::vector<std::string>>& members,
+                                     const std::map<std::string, MemberPopulation>& population,
+                                     std::vector<std::string>& warnings) {
     if (plants.size() != results.size())
         throw std::invalid_argument("allocate_to_members: plants and results differ in length");
-    std::map<std::string, ZoneWaste> out;
+    MemberAllocation out;
     std::set<std::string> warned;  // one warning per operator, not per plant
     auto warn_once = [&](const std::string& key, std::string msg) {
         if (warned.insert(key).second) warnings.push_back(std::move(msg));
     };
 
+    // Per operator that runs a plant: which members have a population, and the notes on them. Done
+    // before any split, so that a member without population is excluded from every plant alike.
+    std::map<std::string, OperatorShares> shares;
+    for (const WastePlant& p : plants) {
+        const auto list = members.find(p.operator_code);
+        if (p.operator_code.empty() || list == members.end() || shares.count(p.operator_code)) continue;
+        OperatorShares& sh = shares[p.operator_code];
+        const std::string op = fmt::format("operator {} ({})", p.operator_code, p.operator_name);
+        std::vector<std::string> missing;
+        for (const std::string& z : list->second) {
+            const auto it = population.find(z);
+            if (it == population.end() || !it->second.persons) {
+                missing.push_back(z);
+                continue;
+            }
+            const MemberPopulation& m = it->second;
+            if (!(*m.persons >= 0 && std::isfinite(*m.persons)))
+                throw DataError(fmt::format("waste membership: population of member {} of operator {} is {}; "
+                                            "expected a number >= 0",
+                                            z, p.operator_code, *m.persons));
+            if (m.source == PopulationSource::layer && m.coverage < kMemberCoverageNote) {
+                out.notes[z].push_back({"waste_member_coverage_partial", fmt::format(
+                    "waste_served: share of {} weighted by the population on the {} of the zone the population "
+                    "layer covers",
+                    op, percent_of(m.coverage))});
+                warnings.push_back(fmt::format("waste: member {} of {}: the population layer covers {} of it; its "
+                                               "share is weighted by the covered population only",
+                                               z, op, percent_of(m.coverage)));
+            }
+            sh.zones.push_back(z);
+            sh.weights.push_back(*m.persons);
+            sh.total += *m.persons;
+        }
+        if (!(sh.total > 0)) {
+            // Nothing to share by: equal shares would be a guess, so no member gets a value.
+            for (const std::string& z : list->second) {
+                out.not_computed.insert(z);
+                out.notes[z].push_back({"waste_served_no_population", fmt::format(
+                    "waste_served not computed: no member of {} has a population to share its plants by", op)});
+            }
+            warn_once("pop:" + p.operator_code,
+                      fmt::format("waste: no member of {} has a positive population; its plants are not allocated "
+                                  "to members (waste_served_* empty for its {} members)",
+                                  op, list->second.size()));
+            sh.zones.clear();
+            continue;
+        }
+        for (const std::string& z : missing) {
+            out.not_computed.insert(z);
+            out.notes[z].push_back({"waste_member_no_population", fmt::format(
+                "waste_served not computed: member of {} without a population (no value in the membership table "
+                "or zone attribute, and the population layer does not cover it); the other members share its plants",
+                op)});
+            warnings.push_back(fmt::format("waste: member {} of {} has no population: its waste_served_* cells are "
+                                           "empty and the other {} members share the plants",
+                                           z, op, sh.zones.size()));
+        }
+    }
+
     for (size_t i = 0; i < plants.size(); ++i) {
         const WastePlant& p = plants[i];
-        const std::vector<std::string> zones = served_zones(p, members);
-        const bool by_members = members.count(p.operator_code) > 0 && !p.operator_code.empty();
-        if (!by_members && !p.operator_code.empty() && p.operator_code != p.host_zone)
-            warn_once("host:" + p.operator_code,
-                      fmt::format("waste: operator {} ({}) is not in the membership table; its plants "
-                                  "serve their host municipality alone",
-                                  p.operator_code, p.operator_name));
-
+        std::vector<std::string> zones;
         std::vector<double> weights;
-        if (by_members) {
-            for (const auto& z : zones) {
-                auto pop = population_by_zone.find(z);
-                if (pop == population_by_zone.end())
-                    throw DataError(fmt::format(
-                        "waste membership: member {} of operator {} has no population (not a "
-                        "municipality of the run?)",
-                        z, p.operator_code));
-                if (!(pop->second >= 0 && std::isfinite(pop->second)))
-                    throw DataError(fmt::format("waste membership: population of member {} of "
-                                                "operator {} is {}; expected a number >= 0",
-                                                z, p.operator_code, pop->second));
-                weights.push_back(pop->second);
-            }
-            double sum = 0;
-            for (double w : weights) sum += w;
-            if (sum == 0) {
-                weights.assign(weights.size(), 1.0);
-                warn_once("pop:" + p.operator_code,
-                          fmt::format("waste: all {} members of operator {} ({}) have zero "
-                                      "population; its plants are shared equally",
-                                      zones.size(), p.operator_code, p.operator_name));
-            }
+        const auto sh = p.operator_code.empty() ? shares.end() : shares.find(p.operator_code);
+        if (sh != shares.end()) {
+            zones = sh->second.zones;
+            weights = sh->second.weights;
         } else {
-            weights.assign(1, 1.0);
+            if (!p.operator_code.empty() && p.operator_code != p.host_zone)
+                warn_once("host:" + p.operator_code,
+                          fmt::format("waste: operator {} ({}) is not in the membership table; its plants "
+                                      "serve their host municipality alone",
+                                      p.operator_code, p.operator_name));
+            zones = {p.host_zone};
+            weights = {1.0};
         }
+        if (zones.empty()) continue;   // an operator without population: not allocated (warned above)
 
         // Split field by field so that each field's shares add up exactly to the plant's value.
         std::vector<WasteEnergy> parts(zones.size());
@@ -239,7 +293,8 @@ std::map<std::string, ZoneWaste> allocate_to_members(
             for (size_t j = 0; j < zones.size(); ++j) parts[j].*f.member = s[j];
         }
         for (size_t j = 0; j < zones.size(); ++j) {
-            ZoneWaste& z = out[zones[j]];
+            if (out.not_computed.count(zones[j])) continue;   // its cells stay empty, not partial
+            ZoneWaste& z = out.served[zones[j]];
             add(z, parts[j]);
             if (results[i].throughput_t > 0) ++z.plants;
         }

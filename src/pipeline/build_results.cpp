@@ -147,7 +147,9 @@ ResultsTable build_results(const Inputs& in, const ZoneSums& sums, const WasteBy
                     set(std::string(served ? "waste_served_" : "waste_") + f.name, w.*(f.member));
             };
             fill(waste->host, false);
-            if (waste->has_served) fill(waste->served, true);
+            if (waste->has_served && !waste->served_not_computed.count(row.zone_id)) fill(waste->served, true);
+            if (auto n = waste->notes.find(row.zone_id); n != waste->notes.end())
+                row.notes.insert(row.notes.end(), n->second.begin(), n->second.end());
         }
         if (!in.has_grid) {
             note("no_raster", "no raster input: raster-based potentials not computed");

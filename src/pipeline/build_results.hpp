@@ -5,6 +5,9 @@
 #include "repot/waste.hpp"
 
 #include <map>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace repot {
 
@@ -14,6 +17,8 @@ namespace repot {
 struct WasteByZone {
     std::map<std::string, ZoneWaste> host, served;
     bool has_served = false;
+    std::set<std::string> served_not_computed;               // zones whose waste_served_* cells stay empty
+    std::map<std::string, std::vector<Note>> notes;   // zone -> notes of the allocation
 };
 ResultsTable build_results(const Inputs& in, const ZoneSums& sums, const WasteByZone* waste);
 

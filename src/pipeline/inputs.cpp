@@ -125,7 +125,10 @@ Inputs open_inputs(const RunOptions& o) {
     in.has_grid = grid.has_value();
     if (grid) in.grid = *grid;
     const GridSpec& g = in.grid;
-    in.zones = ZoneSet::load({o.zones, o.zones_layer, o.zone_id_field, o.zone_name_field}, grid ? &g : nullptr);
+    if (!o.zone_population_field.empty() && o.waste_members.empty())
+        throw UsageError("--zone-population-field needs --waste-members: it only shares union waste plants");
+    in.zones = ZoneSet::load({o.zones, o.zones_layer, o.zone_id_field, o.zone_name_field, o.zone_population_field},
+                             grid ? &g : nullptr);
     if (!grid)
         in.notes.push_back({"no_raster", "no raster and no --grid: only table-based sources (waste) are computed; "
                                          "pixel counts and areas are empty"});
@@ -182,8 +185,6 @@ Inputs open_inputs(const RunOptions& o) {
                                                     "ground-source heat apply per municipality"});
 
     if (!o.waste_members.empty() && o.waste_plants.empty()) throw UsageError("--waste-members needs --waste-plants");
-    if (!o.waste_members.empty() && o.population.empty())
-        throw UsageError("--waste-members needs --population: union plants are shared by population");
     if (!o.waste_plants.empty()) {
         std::set<std::string> ids;
         for (const auto& z : in.zones.zones()) ids.insert(z.id);
@@ -192,7 +193,12 @@ Inputs open_inputs(const RunOptions& o) {
             return zones.locate(x, y, wkt);
         });
         if (!o.waste_members.empty()) {
-            in.members = read_waste_members(o.waste_members);
+            WasteMembership membership = read_waste_membership(o.waste_members);
+            if (!membership.has_population_column && o.zone_population_field.empty() && o.population.empty())
+                throw UsageError("--waste-members needs populations to share union plants by: a population column in "
+                                 "the membership table, --zone-population-field or --population");
+            in.members = std::move(membership.members);
+            in.member_population = std::move(membership.population);
             for (const auto& [op, list] : in.members)
                 for (const auto& m : list)
                     if (!ids.count(m))

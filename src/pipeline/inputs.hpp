@@ -27,6 +27,7 @@ struct Inputs {
     std::optional<LandUseTable> classes;
     std::vector<WastePlant> plants;                               // empty without --waste-plants
     std::map<std::string, std::vector<std::string>> members;      // operator -> member zones
+    std::map<std::string, double> member_population;              // member -> persons, membership table column
     WasteParams waste_params() const;
     std::vector<Note> notes;  // run-wide notes, e.g. a source that cannot be computed
 

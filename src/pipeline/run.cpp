@@ -13,6 +13,7 @@
 #include "inputs.hpp"
 #include "landcover.hpp"
 #include "manifest.hpp"
+#include "member_population.hpp"
 #include "repot/output_dir.hpp"
 
 namespace repot {
@@ -75,10 +76,11 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
         for (const auto& p : in.plants) plant_results.push_back(compute_plant(p, wp));
         waste.host = sum_by_host(in.plants, plant_results);
         if (!in.members.empty()) {
-            std::map<std::string, double> population;
-            const auto& zs = in.zones.zones();
-            for (size_t k = 0; k < zs.size(); ++k) population[zs[k].id] = sums.get(int(k) + 1, q_population);
-            waste.served = allocate_to_members(in.plants, plant_results, in.members, population, warnings);
+            MemberAllocation a =
+                allocate_to_members(in.plants, plant_results, in.members, member_populations(in, sums), warnings);
+            waste.served = std::move(a.served);
+            waste.served_not_computed = std::move(a.not_computed);
+            waste.notes = std::move(a.notes);
             waste.has_served = true;
         }
     }

@@ -643,6 +643,69 @@ TEST_CASE("cli waste: CSV plants by host code, the union plant shared by populat
     CHECK(j.at("warnings").items.empty());
 }
 
+// Union 13999 of Alpha, Beta and Gamma, without --population: populations from the membership table's
+// column or from a zone attribute. Gamma has none: its waste_served_* cells are empty with a note, and
+// Alpha and Beta share P1 (P2 still serves Beta alone).
+TEST_CASE("cli waste: union members' populations from the membership table or a zone attribute") {
+    HeatCase hc;
+    TempDir work("waste_pop");
+    const std::string plants = work / "plants.csv", members = work / "members.csv";
+    write_text(plants, fy2022_csv(kPlants));
+    const auto p1 = plant_expected(120000, 9500, 0.205);
+    const auto p2 = plant_expected(30000, 8200, kEtaPlantDefault);
+    auto check_run = [&](const std::vector<std::string>& extra, double share_alpha) {
+        auto args = hc.run_args(work / "out");
+        args.insert(args.end(), {"--waste-plants", plants, "--waste-members", members});
+        args.insert(args.end(), extra.begin(), extra.end());
+        auto r = run_repot(args);
+        INFO(describe(r));
+        REQUIRE(r.code == 0);
+        const fs::path out = work.path() / "out";
+        CsvTable t(read_text(out / "potential.csv"));
+        for (const char* f : kWasteFieldNames) {
+            INFO("field ", f);
+            const std::string served = std::string("waste_served_") + f;
+            check_cell("13101 " + served, t.cell("zone_id", "13101", served), p1.at(f) * share_alpha, 3);
+            check_cell("13102 " + served, t.cell("zone_id", "13102", served), p1.at(f) * (1 - share_alpha) + p2.at(f), 3);
+            CHECK(t.cell("zone_id", "13103", served).empty());   // not computed, not 0
+            check_cell("13103 host", t.cell("zone_id", "13103", std::string("waste_") + f), 0, 3);
+        }
+        CHECK(t.cell("zone_id", "13103", "notes").find("waste_served not computed") != std::string::npos);
+        CHECK(t.cell("zone_id", "13101", "notes").find("waste_served") == std::string::npos);
+        Json j = parse_json(read_text(out / "run.json"));
+        REQUIRE(j.at("warnings").items.size() == 1);
+        CHECK(j.at("warnings").items[0].str.find("member 13103 of operator 13999") != std::string::npos);
+    };
+    SUBCASE("population column of the membership table: Alpha 3,000, Beta 1,000, Gamma empty") {
+        write_text(members, "operator_lg_code,member_city_code,population\n13999,13101,3000\n13999,13102,1000\n"
+                            "13999,13103,\n");
+        check_run({}, 0.75);
+    }
+    SUBCASE("zone attribute: Alpha 1,000, Beta 3,000, Gamma null") {
+        write_text(members, "operator_lg_code,member_city_code\n13999,13101\n13999,13102\n13999,13103\n");
+        std::string z = read_text(hc.zones);
+        for (auto [name, pop] : {std::pair{"Alpha", "1000"}, {"Beta", "3000"}, {"Gamma", "null"}}) {
+            const std::string from = std::string("\"name\": \"") + name + "\"}";
+            const auto at = z.find(from);
+            REQUIRE(at != std::string::npos);
+            z.replace(at, from.size(), std::string("\"name\": \"") + name + "\", \"pop\": " + pop + "}");
+        }
+        write_text(hc.zones, z);
+        check_run({"--zone-population-field", "pop"}, 0.25);
+    }
+    SUBCASE("the table column wins over the zone attribute") {
+        write_text(members, "operator_lg_code,member_city_code,population\n13999,13101,3000\n13999,13102,1000\n"
+                            "13999,13103,\n");
+        std::string z = read_text(hc.zones);
+        const std::string from = "\"name\": \"Alpha\"}";
+        const auto at = z.find(from);
+        REQUIRE(at != std::string::npos);
+        z.replace(at, from.size(), "\"name\": \"Alpha\", \"pop\": 1}");
+        write_text(hc.zones, z);
+        check_run({"--zone-population-field", "pop"}, 0.75);
+    }
+}
+
 TEST_CASE("cli waste: a GeoJSON point layer places plants by point-in-polygon") {
     HeatCase hc;
     TempDir work("waste");
@@ -742,6 +805,6 @@ TEST_CASE("cli waste: bad plant tables fail with one clear line and no outputs")
         write_text(plants, fy2022_csv(kPlants));
         auto args = without_flag(base, "--population");
         args.insert(args.end(), {"--waste-members", members});
-        expect_failure(args, out, 2, {"--waste-members needs --population"});
+        expect_failure(args, out, 2, {"--waste-members needs populations", "--zone-population-field"});
     }
 }

@@ -255,3 +255,30 @@ TEST_CASE("cli prepare mesh: --level 100m reads L03-b style codes") {
     CHECK(r.out.find("level: 100 m subdivision (L03-b)") != std::string::npos);
     CHECK(r.out.find("grid: 16 x 10 cells") != std::string::npos);
 }
+
+TEST_CASE("cli prepare mesh: --fill writes the value into absent cells of the table's 1st-level meshes") {
+    // Rows 533900 and 533911 of 2nd-level mesh (8 x 8 cells per 1st-level mesh): with --fill the raster is
+    // mesh 5339 whole, 64 cells, 62 of them absent from the table.
+    TempDir dir("mesh_fill");
+    { std::ofstream(dir / "t.csv") << "code,value\n533900,5\n533911,7\n"; }
+    const Result r = repot("prepare mesh '" + dir / "t.csv" + "' --code-field code --value-field value --fill -1 -o '" +
+                           dir / "out.tif" + "'");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("grid: 8 x 8 cells") != std::string::npos);
+    CHECK(r.out.find("fill: 62 cells absent from the table in 1st-level mesh(es) 5339 set to -1\n") != std::string::npos);
+    GDALDatasetUniquePtr ds(GDALDataset::Open((dir / "out.tif").c_str(), GDAL_OF_RASTER));
+    REQUIRE(ds);
+    std::vector<double> v(64);
+    REQUIRE(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, 8, 8, v.data(), 8, 8, GDT_Float64, 0, 0) == CE_None);
+    CHECK(v[7 * 8 + 0] == 5);    // 533900: south-west cell, raster row 7
+    CHECK(v[6 * 8 + 1] == 7);    // 533911
+    CHECK(v[0] == -1);           // 533970: absent
+    CHECK(std::count(v.begin(), v.end(), -1.0) == 62);
+    CHECK(std::string(ds->GetMetadataItem("FILL_VALUE")) == "-1");
+
+    const Result bad = repot("prepare mesh '" + dir / "t.csv" + "' --code-field code --value-field value --fill -9999 -o '" +
+                             dir / "bad.tif" + "'");
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("--fill -9999 equals --nodata") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "bad.tif"));
+}

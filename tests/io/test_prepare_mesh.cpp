@@ -271,3 +271,120 @@ TEST_CASE("prepare mesh: malformed codes, duplicates, mixed levels and text valu
     }
     CHECK_FALSE(fs::exists(o.output));
 }
+
+namespace {
+
+std::string metadata_item(const std::string& path, const char* key) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
+    REQUIRE(ds);
+    const char* v = ds->GetMetadataItem(key);
+    return v ? v : "";
+}
+
+}  // namespace
+
+TEST_CASE("prepare mesh: --fill sets absent cells of the table's 1st-level meshes, others stay nodata") {
+    // 2nd-level codes (8 x 8 per 1st-level mesh, 5' x 7'30") in meshes 5339 and 5440. The raster spans the
+    // four meshes 5339, 5340, 5439, 5440 whole: 16 x 16 cells, west edge 139 deg, north edge 55 / 1.5 deg.
+    // Raster rows count from the north, so 2nd-level row r of 5339 is raster row 15 - r, of 5440 row 7 - r;
+    // columns of 5440 start at 8.
+    TempDir dir("fill");
+    repot::PrepareMeshOptions o;
+    o.table = dir.write("t.csv", "code,value\n533900,5\n533977,7\n544034,2.5\n544035,\n");
+    o.code_field = "code";
+    o.value_fields = {"value"};
+    o.output = dir / "out.tif";
+    o.fill = 0.0;
+    const repot::PrepareMeshSummary s = repot::prepare_mesh(o);
+    const Band b = read_band(o.output);
+    REQUIRE(b.cols == 16);   // the codes alone span 14 columns (to 544035) and 12 rows (to 544034)
+    REQUIRE(b.rows == 16);
+    CHECK(b.gt[0] == doctest::Approx(139.0).epsilon(1e-14));
+    CHECK(b.gt[3] == doctest::Approx(55.0 / 1.5).epsilon(1e-14));
+    auto at = [&](int col, int row) { return b.values[std::size_t(row) * b.cols + col]; };
+    CHECK(at(0, 15) == 5);           // 533900: SW cell of 5339
+    CHECK(at(7, 8) == 7);            // 533977: NE cell of 5339
+    CHECK(at(12, 4) == 2.5);         // 544034: row 3, column 4 of 5440
+    CHECK(at(13, 4) == b.nodata);    // 544035: listed with an empty value, so missing, not filled
+    CHECK(at(3, 12) == 0);           // 533933: absent, inside 5339
+    CHECK(at(15, 0) == 0);           // 544077: absent, inside 5440
+    CHECK(at(0, 0) == b.nodata);     // 5439: no row there
+    CHECK(at(15, 15) == b.nodata);   // 5340: no row there
+    std::size_t zeros = 0, nodata = 0;
+    double total = 0;
+    for (double v : b.values) {
+        zeros += v == 0;
+        nodata += v == b.nodata;
+        if (v != b.nodata) total += v;
+    }
+    CHECK(zeros == 62 + 62);        // 64 cells of 5339 less 2 rows, 64 of 5440 less 2 rows
+    CHECK(nodata == 64 + 64 + 1);   // 5439, 5340 and 544035
+    CHECK(total == 14.5);
+    CHECK(s.cells_filled == 124);
+    CHECK(s.fill_meshes == std::vector<std::string>{"5339", "5440"});
+    CHECK(s.band_totals.at(0) == 14.5);
+    CHECK(metadata_item(o.output, "FILL_VALUE") == "0");
+    CHECK(metadata_item(o.output, "FILL_MESHES") == "5339 5440");
+    CHECK(metadata_item(o.output, "PROCESSING").find("set to 0") != std::string::npos);
+}
+
+TEST_CASE("prepare mesh: without --fill absent cells are nodata and no fill metadata is written") {
+    TempDir dir("nofill");
+    repot::PrepareMeshOptions o;
+    o.table = dir.write("t.csv", "code,value\n533900,5\n533911,7\n");
+    o.code_field = "code";
+    o.value_fields = {"value"};
+    o.output = dir / "out.tif";
+    const repot::PrepareMeshSummary s = repot::prepare_mesh(o);
+    const Band b = read_band(o.output);
+    REQUIRE(b.cols == 2);   // the codes' box: 2 x 2 cells
+    REQUIRE(b.rows == 2);
+    CHECK(b.values[0] == b.nodata);   // 533910 (north-west) is absent
+    CHECK(b.values[1] == 7);          // 533911
+    CHECK(b.values[2] == 5);          // 533900
+    CHECK(b.values[3] == b.nodata);   // 533901
+    CHECK(s.cells_filled == 0);
+    CHECK(s.fill_meshes.empty());
+    CHECK(metadata_item(o.output, "FILL_VALUE").empty());
+}
+
+TEST_CASE("prepare mesh: a --fill equal to --nodata or not finite is a usage error") {
+    TempDir dir("fill_bad");
+    repot::PrepareMeshOptions o;
+    o.table = dir.write("t.csv", "code,value\n533900,5\n");
+    o.code_field = "code";
+    o.value_fields = {"value"};
+    o.output = dir / "out.tif";
+    o.fill = -9999.0;
+    CHECK_THROWS_WITH_AS(repot::prepare_mesh(o), doctest::Contains("equals --nodata"), repot::UsageError);
+    o.fill = std::nan("");
+    CHECK_THROWS_AS(repot::prepare_mesh(o), repot::UsageError);
+    CHECK_FALSE(fs::exists(o.output));
+}
+
+TEST_CASE("prepare mesh: the shipped population raster holds the census table's values and 0 elsewhere in 5339") {
+    // datasets/tokyo/population/census2015_pop_500m_mesh5339.tif was built with --fill 0 (its SOURCE.md).
+    // Oracle: the CSV corners parsed here, without repot's decoder.
+    const std::string shipped = std::string(REPOT_TEST_DATA) + "/../../datasets/tokyo/population/census2015_pop_500m_mesh5339.tif";
+    const Band b = read_band(shipped);
+    REQUIRE(b.cols == 160);
+    REQUIRE(b.rows == 160);
+    std::vector<double> expected(160 * 160, 0.0);
+    double table_total = 0;
+    for (const CensusRow& row : read_census_rows()) {
+        const int col = static_cast<int>(std::lround((row.lon_west - 139.0) / (22.5 / 3600)));
+        const int r = static_cast<int>(std::lround((36.0 - row.lat_north) / (15.0 / 3600)));
+        expected.at(std::size_t(r) * 160 + col) = double(row.population);
+        table_total += double(row.population);
+    }
+    std::size_t differences = 0;
+    double total = 0;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        differences += b.values[i] != expected[i];
+        total += b.values[i];
+    }
+    CHECK(differences == 0);   // no nodata left: every cell of 5339 is either a row or 0
+    CHECK(total == table_total);
+    CHECK(total == 29333587);
+    CHECK(metadata_item(shipped, "FILL_VALUE") == "0");
+}

@@ -117,6 +117,28 @@ TEST_CASE("waste table: the membership CSV") {
     VSIUnlink(txt.c_str());
 }
 
+TEST_CASE("waste table: the membership CSV's population column") {
+    const std::string csv = "/vsimem/members_pop.csv";
+    write_vsimem(csv, "operator_lg_code,member_city_code,population\n13856,13101,66680\n13856,13102,\n"
+                      "13900,13101,66680\n13900,13204, 1234.5 \n");
+    const WasteMembership m = read_waste_membership(csv);
+    CHECK(m.has_population_column);
+    CHECK(m.members.at("13856") == std::vector<std::string>{"13101", "13102"});
+    REQUIRE(m.population.size() == 2);
+    CHECK(m.population.at("13101") == 66680);   // listed twice with the same value
+    CHECK(m.population.at("13204") == 1234.5);
+    CHECK(m.population.count("13102") == 0);    // empty: the next source applies
+
+    write_vsimem(csv, "operator_lg_code,member_city_code,population\n13856,13101,100\n13900,13101,200\n");
+    CHECK(error_of([&] { read_waste_membership(csv); }).find("row 2, column population: member 13101 has population "
+                                                             "200 here and 100 in an earlier row") != std::string::npos);
+    write_vsimem(csv, "operator_lg_code,member_city_code,population\n13856,13101,-5\n");
+    CHECK(error_of([&] { read_waste_membership(csv); }).find("negative value -5") != std::string::npos);
+    VSIUnlink(csv.c_str());
+
+    CHECK_FALSE(read_waste_membership(kData + "members_small.csv").has_population_column);
+}
+
 TEST_CASE("waste table: bad tables give a one-line error naming the file and the problem") {
     struct Case {
         std::string file, expect;
@@ -307,10 +329,13 @@ TEST_CASE("waste: the Tokyo FY2022 plants against their reported generation") {
 
     // Host and member sums keep the totals; every plant's host is one of the 62.
     const auto hosted = sum_by_host(plants, results);
-    std::map<std::string, double> population;
-    for (const auto& z : zones) population[z] = 1000 + static_cast<double>(std::stoi(z) % 97);
+    std::map<std::string, MemberPopulation> population;
+    for (const auto& z : zones)
+        population[z] = {1000 + static_cast<double>(std::stoi(z) % 97), PopulationSource::table, 1};
     std::vector<std::string> warnings;
-    const auto served = allocate_to_members(plants, results, members, population, warnings);
+    const MemberAllocation allocation = allocate_to_members(plants, results, members, population, warnings);
+    const auto& served = allocation.served;
+    CHECK(allocation.not_computed.empty());
     CHECK(warnings.empty());
     double hosted_usable = 0, served_usable = 0;
     for (const auto& [z, v] : hosted) hosted_usable += v.power_usable_mwh;

@@ -120,6 +120,35 @@ TEST_CASE("zones: load sorts numeric ids numerically and keeps zones outside the
     CHECK_FALSE(set.locate(1070, 1990, grid.crs_wkt).has_value());
 }
 
+TEST_CASE("zones: --zone-population-field reads a number per zone; text that is not a number is an error") {
+    // The text field "code" holds "100", "10", "9": as populations they parse to those numbers.
+    ZoneFile f({{"100", "far away", "POLYGON ((2000 3000, 2050 3000, 2050 3050, 2000 3050, 2000 3000))"},
+                {"10", "", "POLYGON ((1000 2000, 1063 2000, 1000 1937, 1000 2000))"}});
+    GridSpec grid = test_grid();
+    ZoneSource src = source(f);
+    src.population_field = "code";
+    ZoneSet set = ZoneSet::load(src, grid);
+    REQUIRE(set.zones().size() == 2);
+    CHECK(set.zones()[0].population == std::optional<double>(10));
+    CHECK(set.zones()[1].population == std::optional<double>(100));
+    // "name": empty for zone 10 (not given), "far away" for zone 100 (an error naming the zone).
+    src.population_field = "name";
+    try {
+        ZoneSet::load(src, grid);
+        FAIL("no error");
+    } catch (const DataError& e) {
+        CHECK(std::string(e.what()).find("zone '100': name 'far away' is not a number") != std::string::npos);
+    }
+    src.population_field = "nope";
+    try {
+        ZoneSet::load(src, grid);
+        FAIL("no error");
+    } catch (const DataError& e) {
+        CHECK(std::string(e.what()).find("--zone-population-field") != std::string::npos);
+    }
+    CHECK_FALSE(ZoneSet::load(source(f), grid).zones()[0].population.has_value());
+}
+
 TEST_CASE("zones: text ids sort as text") {
     ZoneFile f({{"b", "", "POLYGON ((1000 2000, 1010 2000, 1010 1990, 1000 1990, 1000 2000))"},
                 {"a10", "", "POLYGON ((1010 2000, 1020 2000, 1020 1990, 1010 1990, 1010 2000))"},

@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -208,14 +210,14 @@ TEST_CASE("waste: allocation by population sums back to the plant total exactly"
                                   422488, 288088, 748081, 943664, 243883, 346162, 591108, 301599,
                                   355213, 217475, 584483, 752608, 695043, 453093, 688153};
     std::map<std::string, std::vector<std::string>> members;
-    std::map<std::string, double> population;
+    std::map<std::string, MemberPopulation> population;
     for (int i = 0; i < 23; ++i) {
         const std::string z = std::to_string(13101 + i);
         members["13856"].push_back(z);
-        population[z] = pop[static_cast<size_t>(i)];
+        population[z] = {pop[static_cast<size_t>(i)], PopulationSource::layer, 1.0};
     }
     std::vector<std::string> warnings;
-    const auto served = allocate_to_members(plants, results, members, population, warnings);
+    const auto served = allocate_to_members(plants, results, members, population, warnings).served;
     CHECK(warnings.empty());
     REQUIRE(served.size() == 23);
     const double total_pop = std::accumulate(pop.begin(), pop.end(), 0.0);
@@ -251,24 +253,78 @@ TEST_CASE("waste: host sums, plants outside the membership table, zero populatio
           doctest::Approx(results[0].theoretical_gj + results[1].theoretical_gj));
 
     const std::map<std::string, std::vector<std::string>> members{{"13900", {"13204", "13205"}}};
-    const std::map<std::string, double> population{{"13204", 0}, {"13205", 0}};
+    std::map<std::string, MemberPopulation> population{{"13204", {0.0, PopulationSource::table, 1}},
+                                                       {"13205", {0.0, PopulationSource::table, 1}}};
     std::vector<std::string> warnings;
-    const auto served = allocate_to_members(plants, results, members, population, warnings);
+    const MemberAllocation a = allocate_to_members(plants, results, members, population, warnings);
+    const auto& served = a.served;
     CHECK(served.at("13201").throughput_t == 4000);  // municipal plants: host alone, no warning
     CHECK(served.at("13202").throughput_t == 2000);  // union not in the table: its host
-    CHECK(served.at("13204").throughput_t == 2000);  // zero populations: equal shares
-    CHECK(served.at("13205").throughput_t == 2000);
+    // Zero populations: nothing to share by, so no share at all (not equal shares) and empty cells.
+    CHECK(served.count("13204") == 0);
+    CHECK(served.count("13205") == 0);
+    CHECK(a.not_computed == std::set<std::string>{"13204", "13205"});
+    CHECK(a.notes.at("13204").at(0).text.find("no member of operator 13900") != std::string::npos);
     CHECK(served.count("13203") == 0);
     REQUIRE(warnings.size() == 2);
-    CHECK(warnings[0].find("13899") != std::string::npos);
-    CHECK(warnings[1].find("zero population") != std::string::npos);
+    CHECK(warnings[0].find("no member of operator 13900") != std::string::npos);
+    CHECK(warnings[1].find("13899") != std::string::npos);
 
-    // A member without a population, or with a negative one, is an error.
+    // A negative population is an error.
     std::vector<std::string> w2;
-    CHECK_THROWS_AS(allocate_to_members(plants, results, members, {{"13204", 10}}, w2), DataError);
-    CHECK_THROWS_AS(
-        allocate_to_members(plants, results, members, {{"13204", 10}, {"13205", -1}}, w2), DataError);
+    population["13205"].persons = -1;
+    CHECK_THROWS_AS(allocate_to_members(plants, results, members, population, w2), DataError);
 
     CHECK(served_zones(plants[3], members) == std::vector<std::string>{"13204", "13205"});
     CHECK(served_zones(plants[2], members) == std::vector<std::string>{"13202"});
+}
+
+TEST_CASE("waste: a union member without population gets empty cells, a partly covered one a note") {
+    // Union 13950 of three members: 13301 (300 persons, layer coverage 99.5 %: above the 99 % mark),
+    // 13302 (100 persons on the 50 % of it the layer covers), 13303 (no population). 13303 also runs
+    // its own plant. E_in = 1000 t x 10,000 kJ/kg / 1000 = 10,000 GJ, shared 300 : 100 between 13301 and 13302.
+    WastePlant u = plant("U", "13950", "13301", 1000);
+    u.operator_name = "Union";
+    u.lhv_measured_kj_per_kg = 10000;
+    WastePlant own = plant("M", "13303", "13303", 500);
+    const std::vector<WastePlant> plants{u, own};
+    const std::vector<WastePlantResult> results{compute_plant(u, WasteParams{}), compute_plant(own, WasteParams{})};
+    REQUIRE(results[0].theoretical_gj == 10000);
+    const std::map<std::string, std::vector<std::string>> members{{"13950", {"13301", "13302", "13303"}}};
+    const std::map<std::string, MemberPopulation> population{
+        {"13301", {300.0, PopulationSource::layer, 0.995}},
+        {"13302", {100.0, PopulationSource::layer, 0.5}},
+        {"13303", {std::nullopt, PopulationSource::layer, 0.0}}};
+    std::vector<std::string> warnings;
+    const MemberAllocation a = allocate_to_members(plants, results, members, population, warnings);
+
+    REQUIRE(a.served.size() == 2);
+    CHECK(a.served.at("13301").throughput_t == 750);
+    CHECK(a.served.at("13302").throughput_t == 250);
+    CHECK(a.served.at("13301").theoretical_gj == 7500);
+    CHECK(a.served.at("13302").theoretical_gj == 2500);
+    CHECK(a.served.at("13301").heat_technical_gj == 1500);   // 0.20 x 7,500
+    CHECK(a.served.at("13302").heat_technical_gj == 500);
+    // 13303 is not computed: neither a union share nor its own plant (a partial sum would read as complete).
+    CHECK(a.not_computed == std::set<std::string>{"13303"});
+    CHECK(a.served.count("13303") == 0);
+
+    CHECK(a.notes.count("13301") == 0);
+    REQUIRE(a.notes.at("13302").size() == 1);
+    CHECK(a.notes.at("13302")[0].text.find("operator 13950 (Union)") != std::string::npos);
+    CHECK(a.notes.at("13302")[0].text.find("50.0 %") != std::string::npos);
+    REQUIRE(a.notes.at("13303").size() == 1);
+    CHECK(a.notes.at("13303")[0].text.find("waste_served not computed") != std::string::npos);
+    REQUIRE(warnings.size() == 2);
+    CHECK(warnings[0].find("member 13302") != std::string::npos);
+    CHECK(warnings[0].find("50.0 %") != std::string::npos);
+    CHECK(warnings[1].find("member 13303") != std::string::npos);
+    CHECK(warnings[1].find("other 2 members") != std::string::npos);
+
+    // Populations from the table or a zone attribute carry no coverage note, whatever the layer's coverage.
+    std::map<std::string, MemberPopulation> given = population;
+    given["13302"].source = PopulationSource::table;
+    std::vector<std::string> w2;
+    CHECK(allocate_to_members(plants, results, members, given, w2).notes.count("13302") == 0);
+    CHECK(w2.size() == 1);
 }
