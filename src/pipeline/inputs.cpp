@@ -108,7 +108,7 @@ Inputs open_inputs(const RunOptions& o) {
     if (in.roof.aligned) in.roof.rules.max_value = g.pixel_area() * (1 + 1e-6);
     if (!o.landuse_classes.empty() && o.landuse.empty())
         throw UsageError("--landuse-classes needs --landuse");
-    if (in.landuse) in.classes = o.landuse_classes.empty() ? LandUseTable::l03b_default() : LandUseTable::load(o.landuse_classes);
+    if (in.landuse) in.classes = LandUseTable::select(o.landuse_classes.empty() ? LandUseTable::default_id : o.landuse_classes);
     else {
         in.notes.push_back("no land-use layer (--landuse): land PV is not computed");
         in.notes.push_back(fmt::format("no land-use layer: ground-source heat takes every pixel's open ground with "
