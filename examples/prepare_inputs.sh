@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Turns footprints and JIS X 0410 mesh tables into `repot run` inputs, then runs repot on them.
+# Turns footprints, JIS X 0410 mesh tables and irradiation points into `repot run` inputs, then runs repot on them.
 # Uses only files shipped in this repository; see docs/prepare.md for where the full data come from.
 #
 #   examples/prepare_inputs.sh [OUT_DIR]        (run from the repository root; REPOT=path/to/repot if not on PATH)
@@ -27,10 +27,15 @@ mkdir -p "$OUT"
 "$REPOT" prepare mesh tests/data/prepare/mesh_100m_sample.csv \
     --code-field mesh_code --value-field landuse_code --level 100m -o "$OUT/landuse_100m_sample.tif"
 
-# 4. The prepared rasters as inputs of a run (千代田区 roofs; population resampled conserving totals).
+# 4. Monthly GHI at the 6 mainland NEDO MONSOLA-11 points -> 12-band raster, nearest point per 1 km cell
+#    (the shipped ghi_monsola_mainland_1km.tif is this command's output).
+"$REPOT" prepare irradiation "$DATA/irradiation/nedo_monsola11_tokyo_stations_ghi.csv" --filter mainland=1 \
+    --like "$DATA/landcover/jaxa_hrlulc_v2111_tokyo_mainland_6677_10m.tif" --res 1000 -o "$OUT/ghi_monsola_1km.tif"
+
+# 5. The prepared rasters as inputs of a run (千代田区 roofs; population resampled conserving totals).
 "$REPOT" run --zones "$DATA/tokyo_municipalities_n03_2021_s0010.gpkg" \
     --zone-id-field city_code --zone-name-field city_name \
     --roof "$OUT/chiyoda_roof_area_10m.tif" \
-    --ghi "$DATA/climate/tokyo_ghi_monthly_kwh_m2.tif" \
+    --ghi "$OUT/ghi_monsola_1km.tif" \
     --population "$OUT/population_500m_5339.tif" \
     --out "$OUT/run"

@@ -1,6 +1,8 @@
 #pragma once
-// `repot prepare`: turn building footprints and JIS X 0410 mesh tables into analysis-ready rasters.
+// `repot prepare`: turn building footprints, JIS X 0410 mesh tables and irradiation points into
+// analysis-ready rasters.
 // Options in, summary out; no GDAL types here so that callers and tests need no GDAL headers.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -102,6 +104,38 @@ struct PrepareMeshSummary {
 };
 
 PrepareMeshSummary prepare_mesh(const PrepareMeshOptions& options);
+
+// ---------------------------------------------------------------------------------------------
+// prepare irradiation: monthly GHI at points (MONSOLA-11 stations...) -> 12-band raster
+// ---------------------------------------------------------------------------------------------
+
+enum class IrradiationMethod { nearest, idw };
+
+struct PrepareIrradiationOptions {
+    std::string points;                // CSV: MONSOLA layout (station_id, quantity...) or id,lat,lon,m01..m12
+    std::string output;
+    std::string grid;                  // as `repot run --grid`: a raster or EPSG:CODE:RES:XMIN,YMIN,XMAX,YMAX
+    std::string like;                  // a raster whose extent and CRS to cover, at `resolution`
+    std::optional<double> resolution;  // metres, for --like and the default grid (1000 when not given)
+    IrradiationMethod method = IrradiationMethod::nearest;
+    std::optional<double> power;       // IDW exponent (2 when not given); only with IrradiationMethod::idw
+    std::vector<std::pair<std::string, std::string>> filters;  // COLUMN=VALUE: keep rows where every one holds
+    PrepareProgress progress;
+};
+
+struct PrepareIrradiationSummary {
+    std::string layout;                 // "MONSOLA" or "id,lat,lon,m01..m12"
+    std::vector<std::string> point_ids; // in table order
+    std::int64_t points_inside = 0;     // of them, inside the grid's extent
+    int cols = 0, rows = 0;
+    double x_min = 0, y_max = 0, resolution = 0;
+    std::string crs;                    // e.g. "EPSG:6677"
+    std::array<double, 12> min{}, max{};  // per month over the cells, kWh/m²
+    double annual_min = 0, annual_max = 0;  // of the cells' annual sums, kWh/m²
+    std::string written;
+};
+
+PrepareIrradiationSummary prepare_irradiation(const PrepareIrradiationOptions& options);
 
 namespace prepare {
 

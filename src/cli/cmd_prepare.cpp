@@ -1,4 +1,4 @@
-// `repot prepare roofs` and `repot prepare mesh`: flags -> options, call the library, print the summary.
+// `repot prepare roofs`, `mesh` and `irradiation`: flags -> options, call the library, print the summary.
 #include <cpl_progress.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -148,14 +148,65 @@ void add_mesh(CLI::App& prepare, Action& action) {
     });
 }
 
+void print_irradiation_summary(const PrepareIrradiationOptions& o, const PrepareIrradiationSummary& s) {
+    fmt::print("points: {} ({} layout): {}; {} inside the grid\n", s.point_ids.size(), s.layout,
+               fmt::join(s.point_ids, ","), s.points_inside);
+    fmt::print("grid: {} x {} cells of {} m, {}, upper-left x={} y={}\n", s.cols, s.rows, s.resolution, s.crs, s.x_min,
+               s.y_max);
+    fmt::print("method: {}\n", o.method == IrradiationMethod::idw
+                                    ? fmt::format("inverse-distance weighting, power {}", o.power.value_or(2))
+                                    : std::string("nearest point (Thiessen)"));
+    fmt::print("GHI: January {:.2f}..{:.2f}, July {:.2f}..{:.2f}, year {:.1f}..{:.1f} kWh/m2\n", s.min[0], s.max[0],
+               s.min[6], s.max[6], s.annual_min, s.annual_max);
+    fmt::print("wrote {}\n", s.written);
+}
+
+void add_irradiation(CLI::App& prepare, Action& action) {
+    auto o = std::make_shared<PrepareIrradiationOptions>();
+    auto filters = std::make_shared<std::vector<std::string>>();
+    auto quiet = std::make_shared<bool>(false);
+    CLI::App* cmd = prepare.add_subcommand(
+        "irradiation", "Build a 12-band monthly GHI raster (kWh/m2) from irradiation at points (e.g. NEDO MONSOLA-11)");
+    cmd->add_option("points", o->points, "CSV: MONSOLA layout (station_id,lat,lon,quantity,m01..m12) or id,lat,lon,m01..m12")
+        ->required();
+    cmd->add_option("-o,--output", o->output, "Raster to write (GeoTIFF, 12 bands Float32)")->required();
+    cmd->add_option("--grid", o->grid, "Output grid: a raster, or EPSG:CODE:RES:XMIN,YMIN,XMAX,YMAX (as repot run --grid)");
+    cmd->add_option("--like", o->like, "Cover this raster's extent, in its CRS, at --res");
+    cmd->add_option_function<double>(
+        "--res", [o](double r) { o->resolution = r; },
+        "Cell size in metres with --like or the default grid (points' extent + 20 km, EPSG:6677); default 1000");
+    cmd->add_option_function<std::string>(
+           "--method", [o](const std::string& m) { o->method = m == "idw" ? IrradiationMethod::idw : IrradiationMethod::nearest; },
+           "nearest (Thiessen, default) or idw (inverse-distance weighting of all points)")
+        ->check(CLI::IsMember({"nearest", "idw"}));
+    cmd->add_option_function<double>("--power", [o](double p) { o->power = p; }, "IDW exponent (default 2)");
+    cmd->add_option("--filter", *filters, "COLUMN=VALUE: use only rows where the column has this value (repeatable)");
+    cmd->add_flag("-q,--quiet", *quiet, "No progress bar and no summary");
+    cmd->callback([&action, o, filters, quiet] {
+        action = [o, filters, quiet] {
+            for (const std::string& f : *filters) {
+                const auto eq = f.find('=');
+                if (eq == std::string::npos || eq == 0)
+                    throw UsageError(fmt::format("--filter '{}' is not COLUMN=VALUE", f));
+                o->filters.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+            }
+            o->progress = terminal_progress(*quiet);
+            const PrepareIrradiationSummary s = prepare_irradiation(*o);
+            if (!*quiet) print_irradiation_summary(*o, s);
+            return static_cast<int>(ExitCode::ok);
+        };
+    });
+}
+
 }  // namespace
 
 void add_prepare_command(CLI::App& root, Action& action) {
     CLI::App* prepare = root.add_subcommand(
-        "prepare", "Turn building footprints and JIS X 0410 mesh tables into analysis-ready rasters");
+        "prepare", "Turn building footprints, JIS X 0410 mesh tables and irradiation points into analysis-ready rasters");
     prepare->require_subcommand(1);
     add_roofs(*prepare, action);
     add_mesh(*prepare, action);
+    add_irradiation(*prepare, action);
 }
 
 }  // namespace repot::cli

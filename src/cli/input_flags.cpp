@@ -18,7 +18,8 @@ void add_input_flags(CLI::App* cmd, RunOptions& o) {
     cmd->add_option("--temperature", o.temperature, "Air temperature, °C: 1 or 12 bands");
     cmd->add_option("--landuse", o.landuse, "Land-use class raster (codes of the class table)");
     cmd->add_option("--landuse-classes", o.landuse_classes,
-                    "Class table CSV: code,name,pv_fraction,gsh_fraction,excluded (default: MLIT L03-b)");
+                    "Class table: builtin:l03b (default, MLIT L03-b), builtin:jaxa (JAXA land cover) or a CSV "
+                    "code,name,pv_fraction,gsh_fraction,excluded[,existing_pv][,built_share]");
     cmd->add_option("--terrain-slope", o.terrain_slope, "Terrain slope raster, degrees (land PV usable below 20°)");
     cmd->add_option("--inclusion", o.inclusion, "Inclusion layer 0..1 (repeatable; multiplied)");
     cmd->add_option("--population", o.population, "Persons per cell, any grid (totals conserved)");

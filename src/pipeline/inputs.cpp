@@ -164,7 +164,7 @@ Inputs open_inputs(const RunOptions& o) {
         in.notes.push_back({"no_ghi_layer", "no irradiation layer (--ghi): roof PV, land PV and solar heat are not computed"});
     if (!o.landuse_classes.empty() && o.landuse.empty())
         throw UsageError("--landuse-classes needs --landuse");
-    if (in.landuse) in.classes = o.landuse_classes.empty() ? LandUseTable::l03b_default() : LandUseTable::load(o.landuse_classes);
+    if (in.landuse) in.classes = LandUseTable::select(o.landuse_classes.empty() ? LandUseTable::default_id : o.landuse_classes);
     else if (grid) {
         in.notes.push_back({"no_landuse_layer", "no land-use layer (--landuse): land PV is not computed"});
         in.notes.push_back({"ground_heat_default_fraction",

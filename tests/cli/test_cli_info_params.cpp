@@ -54,9 +54,11 @@ TEST_CASE("cli params --landuse-classes: the default class table") {
     INFO(describe(r));
     REQUIRE(r.code == 0);
     auto lines = lines_of(r.out);
-    REQUIRE(lines.size() == 13);  // header + the 12 L03-b classes of method.md §4
-    CHECK(lines[0] == "code,name,pv_fraction,gsh_fraction,excluded");
-    CsvTable t(r.out);
+    REQUIRE(lines.size() == 14);  // note + header + the 12 L03-b classes of method.md §4
+    CHECK(lines[0].rfind("# ", 0) == 0);
+    CHECK(contains(lines[0], "assumptions"));
+    CHECK(lines[1] == "code,name,pv_fraction,gsh_fraction,excluded,existing_pv,built_share");
+    CsvTable t(r.out.substr(r.out.find('\n') + 1));
     for (const char* code : {"100", "200", "500", "600", "700", "901", "902", "1000", "1100", "1400", "1500", "1600"}) {
         INFO("code ", code);
         CHECK_NOTHROW(t.row_where("code", code));
@@ -64,6 +66,50 @@ TEST_CASE("cli params --landuse-classes: the default class table") {
     CHECK(t.cell("code", "1100", "excluded") == "1");
     CHECK(t.cell("code", "1500", "excluded") == "1");
     CHECK(t.cell("code", "600", "excluded") == "0");
+    CHECK(t.cell("code", "700", "built_share") == "0.35");
+    CHECK(t.cell("code", "600", "pv_fraction") == "0.30");
+
+    auto named = run_repot({"params", "--landuse-classes", "builtin:l03b"});
+    CHECK(named.code == 0);
+    CHECK(named.out == r.out);
+}
+
+TEST_CASE("cli params --landuse-classes builtin:jaxa and FILE") {
+    auto r = run_repot({"params", "--landuse-classes", "builtin:jaxa"});
+    INFO(describe(r));
+    REQUIRE(r.code == 0);
+    auto lines = lines_of(r.out);
+    REQUIRE(lines.size() == 14);  // note + header + JAXA codes 1..12
+    CHECK(lines[0].rfind("# ", 0) == 0);
+    CHECK(contains(lines[0], "assumptions"));
+    CsvTable t(r.out.substr(r.out.find('\n') + 1));
+    CHECK(t.cell("code", "1", "excluded") == "1");
+    CHECK(t.cell("code", "2", "name") == "Urban");
+    CHECK(t.cell("code", "2", "pv_fraction") == "0.00");
+    CHECK(t.cell("code", "2", "gsh_fraction") == "0.10");
+    CHECK(t.cell("code", "2", "built_share") == "0.35");
+    CHECK(t.cell("code", "3", "pv_fraction") == "0.05");
+    CHECK(t.cell("code", "10", "pv_fraction") == "0.30");
+    CHECK(t.cell("code", "12", "existing_pv") == "1");
+    CHECK(t.cell("code", "12", "pv_fraction") == "0.00");
+    CHECK_THROWS(t.row_where("code", "0"));
+
+    TempDir dir("params_classes");
+    const std::string path = dir / "mine.csv";
+    write_text(path, "code,name,pv_fraction,gsh_fraction,excluded\n7,x,0.25,0.5,0\n");
+    auto file = run_repot({"params", "--landuse-classes", path});
+    CHECK(file.code == 0);
+    CHECK(file.out == "code,name,pv_fraction,gsh_fraction,excluded\n7,x,0.25,0.5,0\n");
+
+    auto unknown = run_repot({"params", "--landuse-classes", "builtin:corine"});
+    CHECK(unknown.code == 2);
+    CHECK(contains(unknown.err, "builtin:corine"));
+    const std::string bad = dir / "bad.csv";
+    write_text(bad, "code,name,pv_fraction,gsh_fraction,excluded,built_share\n7,x,0.25,0.5,0,2\n");
+    auto refused = run_repot({"params", "--landuse-classes", bad});
+    CHECK(refused.code == 1);
+    CHECK(contains(refused.err, bad));
+    CHECK(contains(refused.err, "built_share"));
 }
 
 TEST_CASE("cli info: the tiny case") {

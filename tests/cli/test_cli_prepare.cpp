@@ -1,4 +1,4 @@
-// `repot prepare roofs|mesh` through the real binary: exit codes (0 ok, 1 data, 2 usage), the
+// `repot prepare roofs|mesh|irradiation` through the real binary: exit codes (0 ok, 1 data, 2 usage), the
 // "repot: error:" line, no output file after a failure, and the shipped Chiyoda raster rebuilt
 // with the command written in its SOURCE file.
 #include <doctest/doctest.h>
@@ -281,4 +281,102 @@ TEST_CASE("cli prepare mesh: --fill writes the value into absent cells of the ta
     CHECK(bad.code == 2);
     CHECK(bad.err.find("--fill -9999 equals --nodata") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "bad.tif"));
+}
+
+// --- prepare irradiation ------------------------------------------------------------------------
+
+namespace {
+
+// The `repot prepare irradiation ...` line of a SOURCE file, without the leading "repot ".
+std::string documented_irradiation_command(const fs::path& source_md) {
+    std::istringstream in(slurp(source_md));
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("repot prepare irradiation ", 0) == 0) return line.substr(6);
+    return "";
+}
+
+std::vector<float> read_band(GDALDataset& ds, int band) {
+    std::vector<float> v(std::size_t(ds.GetRasterXSize()) * ds.GetRasterYSize());
+    REQUIRE(ds.GetRasterBand(band)->RasterIO(GF_Read, 0, 0, ds.GetRasterXSize(), ds.GetRasterYSize(), v.data(),
+                                             ds.GetRasterXSize(), ds.GetRasterYSize(), GDT_Float32, 0, 0) == CE_None);
+    return v;
+}
+
+}  // namespace
+
+TEST_CASE("cli prepare irradiation: the shipped MONSOLA raster is what its documented command produces") {
+    GDALAllRegister();
+    const fs::path source_md = fs::path(source_dir) / "datasets/tokyo/irradiation/SOURCE.md";
+    const std::string shipped = (fs::path(source_dir) / "datasets/tokyo/irradiation/ghi_monsola_mainland_1km.tif").string();
+    std::string args = documented_irradiation_command(source_md);
+    REQUIRE_MESSAGE(!args.empty(), "no 'repot prepare irradiation' line in " << source_md);
+    const std::string out_token = "datasets/tokyo/irradiation/ghi_monsola_mainland_1km.tif";
+    const auto at = args.find(out_token);
+    REQUIRE(at != std::string::npos);
+    TempDir dir("monsola");
+    args.replace(at, out_token.size(), "'" + dir / "ghi.tif" + "'");
+    const Result r = repot(args, source_dir);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("44046,44056,44076,44112,44116,44132") != std::string::npos);
+
+    GDALDatasetUniquePtr rebuilt(GDALDataset::Open((dir / "ghi.tif").c_str(), GDAL_OF_RASTER));
+    GDALDatasetUniquePtr reference(GDALDataset::Open(shipped.c_str(), GDAL_OF_RASTER));
+    REQUIRE(rebuilt);
+    REQUIRE(reference);
+    // 90 x 46 km: the JAXA raster's extent (x -81000..8300, y -55800..-10400) snapped outward to 1 km.
+    REQUIRE(reference->GetRasterXSize() == 90);
+    REQUIRE(reference->GetRasterYSize() == 46);
+    REQUIRE(reference->GetRasterCount() == 12);
+    double gt[6], gt_ref[6];
+    rebuilt->GetGeoTransform(gt);
+    reference->GetGeoTransform(gt_ref);
+    for (int i = 0; i < 6; ++i) CHECK(gt[i] == gt_ref[i]);
+    CHECK(gt_ref[0] == -81000);
+    CHECK(gt_ref[3] == -10000);
+    CHECK(gt_ref[1] == 1000);
+    for (int b = 1; b <= 12; ++b) CHECK(read_band(*rebuilt, b) == read_band(*reference, b));
+    CHECK(std::string(reference->GetMetadataItem("POINT_IDS")) == "44046,44056,44076,44112,44116,44132");
+    // Cells next to each station hold its January total (station x, y from gdaltransform EPSG:6668 -> 6677):
+    // 小河内 (-70807, -22830) 78.43, 青梅 (-47156, -23358) 79.36, 八王子 (-46775, -36858) 79.67, 東京 (-6637, -34390) 75.95.
+    const std::vector<float> jan = read_band(*reference, 1);
+    auto at_xy = [&](double x, double y) {
+        return jan[std::size_t((-10000 - y) / 1000) * 90 + std::size_t((x + 81000) / 1000)];
+    };
+    CHECK(at_xy(-70807, -22830) == 78.43f);
+    CHECK(at_xy(-47156, -23358) == 79.36f);
+    CHECK(at_xy(-46775, -36858) == 79.67f);
+    CHECK(at_xy(-6637, -34390) == 75.95f);
+}
+
+TEST_CASE("cli prepare irradiation: bad input and bad flags -> one error line, exit 1 or 2, no output") {
+    TempDir dir("irradiation_bad");
+    const std::string csv = dir / "points.csv";
+    {
+        std::ofstream(csv) << "id,lat,lon,m01,m02,m03,m04,m05,m06,m07,m08,m09,m10,m11,m12\n"
+                              "A,35.69,139.76,76,85,108,128,139,116,125,130,92,83,67,66\n"
+                              "A,35.79,139.05,78,86,98,126,138,117,124,129,87,80,71,71\n";
+    }
+    const std::string out = dir / "ghi.tif";
+    auto check = [&](const std::string& args, int code, const std::string& part) {
+        CAPTURE(args);
+        const Result r = repot("prepare irradiation " + args);
+        CAPTURE(r.err);
+        CHECK(r.code == code);
+        CHECK(r.err.rfind("repot: error: ", 0) == 0);
+        CHECK(r.err.find(part) != std::string::npos);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+        CHECK_FALSE(fs::exists(out));
+    };
+    check("'" + csv + "' -o '" + out + "'", 1, "repeats row 2");
+    check("'" + csv + "' -o '" + out + "' --method kriging", 2, "kriging");
+    check("'" + csv + "' -o '" + out + "' --power 3", 2, "--power");
+    check("'" + csv + "' -o '" + out + "' --grid EPSG:6677:1000:0,0,1000,1000 --like x.tif", 2, "--like");
+    check("'" + csv + "' -o '" + out + "' --grid EPSG:6677:1000:0,0,1000,1000 --res 500", 2, "--res");
+    check("'" + csv + "' -o '" + out + "' --filter mainland", 2, "COLUMN=VALUE");
+    check("'" + csv + "' -o '" + out + "' --filter mainland=1", 2, "no column 'mainland'");
+    check("'" + dir / "missing.csv" + "' -o '" + out + "'", 1, "missing.csv");
+    CHECK(fs::directory_iterator(dir.path) != fs::directory_iterator());  // only points.csv is left
+    CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 1);
 }

@@ -13,6 +13,10 @@
 #include <vector>
 
 #include "../../src/pipeline/build_results.hpp"
+#include <gdal_priv.h>
+
+#include <set>
+
 #include "../test_support.hpp"
 #include "repot/error.hpp"
 #include "repot/landuse.hpp"
@@ -140,6 +144,93 @@ TEST_CASE("LandUseTable: the built-in CSV equals the shipped datasets/landuse/l0
     LandUseTable shipped = LandUseTable::load(path);
     CHECK(shipped.classes().size() == 12);
     CHECK(shipped.origin() == path);
+    CHECK(shipped.id() == path);
+    CHECK_FALSE(shipped.is_builtin());
+    CHECK(LandUseTable::l03b_default().id() == "builtin:l03b");
+    CHECK(LandUseTable::l03b_default().is_builtin());
+}
+
+TEST_CASE("LandUseTable: built_share of the L03-b table (docs/method.md, Land-use class tables)") {
+    LandUseTable t = LandUseTable::l03b_default();
+    for (const auto& c : t.classes()) {
+        CAPTURE(c.code);
+        CHECK(c.built_share == (c.code == 700 ? 0.35 : 0.0));  // 建物用地 only
+        CHECK_FALSE(c.existing_pv);
+    }
+}
+
+TEST_CASE("LandUseTable: the built-in JAXA land-cover table (ver. 21.11 legend codes 1..12)") {
+    const std::string path = REPOT_TEST_DATA "/../../datasets/landuse/jaxa_hrlulc_classes.csv";
+    REQUIRE(fs::exists(path));
+    CHECK(read_file(path) == std::string(LandUseTable::jaxa_csv()));
+    LandUseTable t = LandUseTable::select("builtin:jaxa");
+    CHECK(t.id() == "builtin:jaxa");
+    CHECK(t.is_builtin());
+    REQUIRE(t.classes().size() == 12);
+    CHECK(t.index_of(0) == -1);  // 0 "No data" is the raster's nodata, not a class
+    CHECK(t.index_of(13) == -1);
+    // code: pv_fraction, gsh_fraction, excluded, existing_pv, built_share, as written in docs/method.md.
+    struct Row { int code; double pv, gsh; bool ex, pv_built; double built; };
+    const Row expected[] = {{1, 0, 0, true, false, 0},       {2, 0, 0.10, false, false, 0.35},
+                            {3, 0.05, 0.10, false, false, 0}, {4, 0.05, 0.10, false, false, 0},
+                            {5, 0.20, 0.20, false, false, 0}, {6, 0, 0, false, false, 0},
+                            {7, 0, 0, false, false, 0},       {8, 0, 0, false, false, 0},
+                            {9, 0, 0, false, false, 0},       {10, 0.30, 0.20, false, false, 0},
+                            {11, 0, 0, false, false, 0},      {12, 0, 0, false, true, 0}};
+    for (const Row& e : expected) {
+        CAPTURE(e.code);
+        REQUIRE(t.index_of(e.code) >= 0);
+        const LandUseClass& c = t.classes()[size_t(t.index_of(e.code))];
+        CHECK(c.pv_fraction == e.pv);
+        CHECK(c.gsh_fraction == e.gsh);
+        CHECK(c.excluded == e.ex);
+        CHECK(c.existing_pv == e.pv_built);
+        CHECK(c.built_share == e.built);
+    }
+    CHECK(t.classes()[size_t(t.index_of(12))].name.find("Solar panel") == 0);
+    CHECK(t.classes()[size_t(t.index_of(2))].name == "Urban");
+}
+
+TEST_CASE("LandUseTable: every code of the shipped JAXA raster is in the JAXA table") {
+    const std::string path = REPOT_TEST_DATA "/../../datasets/tokyo/landcover/jaxa_hrlulc_v2111_tokyo_mainland_6677_10m.tif";
+    GDALAllRegister();
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    REQUIRE(ds);
+    GDALRasterBand* band = ds->GetRasterBand(1);
+    int has_nodata = 0;
+    CHECK(band->GetNoDataValue(&has_nodata) == 0);
+    CHECK(has_nodata);
+    const int w = ds->GetRasterXSize(), h = ds->GetRasterYSize();
+    std::vector<unsigned char> row(size_t(w), 0);
+    std::set<int> codes;
+    for (int y = 0; y < h; ++y) {
+        REQUIRE(band->RasterIO(GF_Read, 0, y, w, 1, row.data(), w, 1, GDT_Byte, 0, 0) == CE_None);
+        for (unsigned char v : row) codes.insert(v);
+    }
+    codes.erase(0);  // nodata
+    // gdalinfo -hist of the file: every one of the codes 1..12 occurs.
+    CHECK(codes == std::set<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+    LandUseTable t = LandUseTable::select("builtin:jaxa");
+    for (int code : codes) {
+        CAPTURE(code);
+        CHECK(t.index_of(code) >= 0);
+    }
+}
+
+TEST_CASE("LandUseTable::select") {
+    CHECK(LandUseTable::select("builtin:l03b").index_of(700) >= 0);
+    CHECK(LandUseTable::select("builtin:jaxa").index_of(12) >= 0);
+    CHECK(LandUseTable::builtin_csv("builtin:nope") == nullptr);
+    CHECK(LandUseTable::builtin_csv("some/file.csv") == nullptr);
+    try {
+        LandUseTable::select("builtin:nope");
+        FAIL("no error");
+    } catch (const UsageError& e) {
+        CHECK(contains(e.what(), "builtin:nope"));
+        CHECK(contains(e.what(), "builtin:jaxa"));
+    }
+    CHECK(contains(data_error([] { LandUseTable::select("/nonexistent/repot/classes.csv"); }),
+                   "/nonexistent/repot/classes.csv"));
 }
 
 TEST_CASE("LandUseTable::parse errors") {
@@ -168,6 +259,44 @@ TEST_CASE("LandUseTable::parse errors") {
     CHECK(ok.classes()[0].gsh_fraction == 0.5);
     CHECK(ok.classes()[0].excluded);
     CHECK(ok.origin() == "ok.csv");
+    // Without the optional columns: not existing PV, no buildings.
+    CHECK_FALSE(ok.classes()[0].existing_pv);
+    CHECK(ok.classes()[0].built_share == 0);
+}
+
+TEST_CASE("LandUseTable::parse: existing_pv, built_share and comment lines") {
+    const std::string header = "code,name,pv_fraction,gsh_fraction,excluded,existing_pv,built_share\n";
+    LandUseTable ok = LandUseTable::parse("# a note, with a comma\n# another\n" + header + "2,u,0,0.1,0,0,0.35\n12,pv,0,0,0,1,0\n",
+                                          "ok.csv");
+    REQUIRE(ok.classes().size() == 2);
+    CHECK(ok.classes()[0].built_share == 0.35);
+    CHECK_FALSE(ok.classes()[0].existing_pv);
+    CHECK(ok.classes()[1].existing_pv);
+
+    std::string ex = data_error([&] { LandUseTable::parse(header + "2,u,0,0.1,0,2,0\n", "expv.csv"); });
+    CHECK(contains(ex, "expv.csv"));
+    CHECK(contains(ex, "row 2"));
+    CHECK(contains(ex, "existing_pv"));
+    CHECK(contains(ex, "2"));
+    std::string built = data_error([&] { LandUseTable::parse(header + "2,u,0,0.1,0,0,1.5\n", "built.csv"); });
+    CHECK(contains(built, "built.csv"));
+    CHECK(contains(built, "row 2"));
+    CHECK(contains(built, "built_share = 1.5"));
+    std::string negative = data_error([&] { LandUseTable::parse(header + "2,u,0,0.1,0,0,-0.1\n", "neg.csv"); });
+    CHECK(contains(negative, "built_share = -0.1"));
+    std::string text = data_error([&] { LandUseTable::parse(header + "2,u,0,0.1,0,0,lots\n", "text.csv"); });
+    CHECK(contains(text, "text.csv"));
+    CHECK(contains(text, "'built_share' = 'lots'"));
+    std::string empty = data_error([&] { LandUseTable::parse(header + "2,u,0,0.1,0,,0\n", "empty.csv"); });
+    CHECK(contains(empty, "'existing_pv' = ''"));
+    // Existing PV is not new potential: a positive pv_fraction would count it twice.
+    std::string twice = data_error([&] { LandUseTable::parse(header + "12,pv,0.2,0,0,1,0\n", "twice.csv"); });
+    CHECK(contains(twice, "twice.csv"));
+    CHECK(contains(twice, "code 12"));
+    CHECK(contains(twice, "pv_fraction"));
+    // Row numbers are file lines: two comment lines, the header, then the bad row on line 4.
+    std::string after = data_error([&] { LandUseTable::parse("# x\n# y\n" + header + "2,u,0,0.1,0,0,7\n", "after.csv"); });
+    CHECK(contains(after, "row 4"));
 }
 
 // --- SHA-256 ------------------------------------------------------------------------------------
