@@ -50,7 +50,7 @@ std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t
     for (const RasterInput* r : in.rasters()) {
         file_entry(j, r->rules.role, r->path, o.checksums);
     }
-    if (!o.landuse_classes.empty()) file_entry(j, "landuse-classes", o.landuse_classes, o.checksums);
+    if (in.classes && !in.classes->is_builtin()) file_entry(j, "landuse-classes", o.landuse_classes, o.checksums);
     if (!o.scenario.empty()) file_entry(j, "scenario", o.scenario, o.checksums);
     if (!o.waste_plants.empty()) file_entry(j, "waste-plants", o.waste_plants, o.checksums);
     if (!o.waste_members.empty()) file_entry(j, "waste-members", o.waste_members, o.checksums);
@@ -75,9 +75,8 @@ std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t
     }
     if (in.classes) {
         // The class table a run used: its fractions are assumptions unless the user gave the table.
-        const bool builtin = o.landuse_classes.empty() || o.landuse_classes.rfind("builtin:", 0) == 0;
-        j.begin_object("landuse_classes").value("origin", in.classes->origin()).value("default", o.landuse_classes.empty());
-        j.value("assumption", builtin).begin_array("classes");
+        j.begin_object("landuse_classes").value("id", in.classes->id()).value("origin", in.classes->origin());
+        j.value("default", o.landuse_classes.empty()).value("assumption", in.classes->is_builtin()).begin_array("classes");
         for (const auto& c : in.classes->classes()) {
             j.begin_object().value("code", c.code).value("name", c.name).value("pv_fraction", c.pv_fraction);
             j.value("gsh_fraction", c.gsh_fraction).value("excluded", c.excluded).value("existing_pv", c.existing_pv);

@@ -1,0 +1,65 @@
+// The demo's real inputs on a coarse clip: JAXA land cover with the built-in JAXA table, NEDO MONSOLA
+// irradiation, the census population and the PLATEAU roofs, on a 200 m grid over mainland Tokyo (the demo's
+// extent at 1/400 of its pixels). Every mainland municipality must get land PV, land-cover ground heat and
+// land-cover areas that add up to its land area.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "cli_support.hpp"
+
+using namespace repot_cli_test;
+
+TEST_CASE("cli tokyo inputs: land PV, ground heat and land cover for every mainland municipality") {
+    const fs::path d = fs::path(REPOT_SOURCE_DIR) / "datasets/tokyo";
+    TempDir dir("tokyo");
+    const std::string out = dir / "out";
+    auto r = run_repot({"run", "--zones", (d / "tokyo_municipalities_n03_2021_s0010.gpkg").string(), "--zone-id-field",
+                        "city_code", "--zone-name-field", "city_name", "--roof", (d / "tokyo23_roof_area_10m.tif").string(),
+                        "--ghi", (d / "irradiation/ghi_monsola_mainland_1km.tif").string(), "--landuse",
+                        (d / "landcover/jaxa_hrlulc_v2111_tokyo_mainland_6677_10m.tif").string(), "--landuse-classes",
+                        "builtin:jaxa", "--population", (d / "population/census2015_pop_500m_mesh5339.tif").string(),
+                        "--grid", "EPSG:6677:200:-80800,-55400,7800,-10800", "--no-checksum", "-q", "--out", out});
+    INFO(describe(r));
+    REQUIRE(r.code == 0);
+    CsvTable t(read_text(fs::path(out) / "potential.csv"));
+    REQUIRE(t.body.size() == 62);
+    int mainland = 0;
+    for (const auto& row : t.body) {
+        const std::string id = row[t.col("zone_id")];
+        const bool island = id >= "13360";  // 大島町 13361 … 小笠原村 13421 lie outside the grid
+        if (island) {
+            CHECK(row[t.col("pixel_count")] == "0");
+            continue;
+        }
+        ++mainland;
+        INFO("zone ", id, " ", row[t.col("zone_name")]);
+        for (const char* col : {"solar_land_theoretical_mwh", "solar_land_technical_mwh", "solar_land_usable_mwh",
+                                "ground_heat_technical_gj", "ground_heat_usable_gj", "landuse_land_area_m2"}) {
+            INFO(col);
+            REQUIRE_FALSE(row[t.col(col)].empty());
+            CHECK(std::stod(row[t.col(col)]) > 0);
+        }
+        CHECK(row[t.col("landuse_coverage")] == "1.000000");
+        // Irradiation from the nearest MONSOLA point: every mainland point's annual total is 1204-1261 kWh/m².
+        const double ghi = std::stod(row[t.col("ghi_mean_kwh_m2")]);
+        CHECK(ghi >= 1204.0);
+        CHECK(ghi <= 1261.0);
+    }
+    CHECK(mainland == 53);
+
+    // landcover.csv: the class areas of each zone add up to its land_area_m2, to the cent.
+    CsvTable lc(read_text(fs::path(out) / "landcover.csv"));
+    std::map<std::string, double> area;
+    for (const auto& row : lc.body) area[row[lc.col("zone_id")]] += std::stod(row[lc.col("area_m2")]);
+    CHECK(area.size() == 53);
+    for (const auto& [id, a] : area) {
+        INFO("zone ", id);
+        CHECK(a == doctest::Approx(std::stod(t.cell("zone_id", id, "land_area_m2"))).epsilon(1e-12));
+    }
+    // run.json names the built-in table and marks its fractions as assumptions.
+    Json j = parse_json(read_text(fs::path(out) / "run.json"));
+    CHECK(j.at("landuse_classes").at("assumption").b);
+    CHECK(j.at("landuse_classes").at("id").str == "builtin:jaxa");
+    CHECK_FALSE(j.at("landuse_classes").at("default").b);
+}
