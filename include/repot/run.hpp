@@ -22,6 +22,7 @@ struct RunOptions {
     int threads = 0;           // 0: all cores
     int block_size = 512;      // pixels per block side
     bool checksums = true;     // SHA-256 of every input in run.json
+    bool strict = false;       // every warning is an error (exit 1)
     std::string out;           // output folder
     std::vector<std::string> command_line;  // recorded in run.json
 };

@@ -39,6 +39,7 @@ void add_run_command(CLI::App& root, Action& action) {
     cmd->add_option("--block-size", o->block_size,
                     "Pixels per block side (memory per thread ~ 25 MB at 512, ~ 50-70 MB with 12 bands on the grid)")
         ->check(CLI::Range(16, 4096));
+    cmd->add_flag("--strict", o->strict, "Every warning is an error (exit 1): repaired geometries, overlaps, partial members...");
     cmd->add_flag("--no-checksum", [o](int64_t) { o->checksums = false; }, "Skip the SHA-256 of inputs in run.json");
     cmd->add_option("--out", o->out, "Output folder (created if missing)")->required();
     cmd->add_flag("-q,--quiet", *quiet, "No progress or summary on the terminal");

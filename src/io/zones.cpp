@@ -12,6 +12,7 @@
 #include <set>
 
 #include "crs.hpp"
+#include "zone_geometry.hpp"
 #include "repot/error.hpp"
 
 namespace repot {
@@ -100,13 +101,21 @@ ZoneSet ZoneSet::load(const ZoneSource& src, const GridSpec* grid) {
         z.name = name_i >= 0 && f->IsFieldSetAndNotNull(name_i) ? f->GetFieldAsString(name_i) : "";
         if (pop_i >= 0) z.population = zone_population(*f, pop_i, src, z.id);
         OGRGeometry* g = f->GetGeometryRef();
-        if (g) {
+        const std::string where = fmt::format("{}: zone '{}'", src.path, z.id);
+        if (g && !g->IsEmpty()) {
             z.geometry.reset(g->clone());
             if (z.geometry->transform(ct.get()) != OGRERR_NONE)
-                throw DataError(fmt::format("{}: zone '{}' cannot be reprojected to the grid CRS", src.path, z.id));
+                throw DataError(fmt::format("{} cannot be reprojected to the grid CRS", where));
+        }
+        z.geometry = checked_zone_geometry(std::move(z.geometry), where, set.warnings_);
+        if (z.geometry) {
             z.geometry->getEnvelope(&z.envelope);
             z.touches_grid = grid && z.envelope.MinX < gb[2] && z.envelope.MaxX > gb[0] && z.envelope.MinY < gb[3] &&
                              z.envelope.MaxY > gb[1];
+            if (z.touches_grid) {
+                const double m = 2 * std::abs(grid->geotransform[1]) + 2 * std::abs(grid->geotransform[5]);
+                z.burn = clipped_to(*z.geometry, {gb[0] - m, gb[1] - m, gb[2] + m, gb[3] + m});
+            }
         }
         set.zones_.push_back(std::move(z));
     }
@@ -124,6 +133,18 @@ ZoneSet ZoneSet::load(const ZoneSource& src, const GridSpec* grid) {
         }
         return a.id < b.id;
     });
+    // Overlaps: measured per pair (envelopes first); the zone first in id order keeps the shared part.
+    const auto& zs = set.zones_;
+    for (size_t i = 0; i < zs.size(); ++i)
+        for (size_t j = i + 1; j < zs.size(); ++j) {
+            if (!zs[i].geometry || !zs[j].geometry || !zs[i].envelope.Intersects(zs[j].envelope)) continue;
+            const double a = overlap_area(*zs[i].geometry, *zs[j].geometry);
+            if (!(a > 0)) continue;
+            set.overlaps_.push_back({zs[i].id, zs[j].id, a});
+            set.warnings_.push_back(fmt::format("{}: zones '{}' and '{}' overlap by {:.1f} m²: the shared part counts "
+                                                "for '{}' only (first in id order)",
+                                                src.path, zs[i].id, zs[j].id, a, zs[i].id));
+        }
     return set;
 }
 
@@ -142,7 +163,8 @@ std::optional<std::string> ZoneSet::locate(double x, double y, const std::string
 }
 
 ZoneRasterizer::ZoneRasterizer(const ZoneSet& zones) : zones_(zones) {
-    for (const auto& z : zones.zones()) own_.emplace_back(z.geometry ? z.geometry->clone() : nullptr);
+    for (const auto& z : zones.zones())
+        own_.emplace_back(z.burn ? z.burn->clone() : z.geometry ? z.geometry->clone() : nullptr);
 }
 
 bool ZoneRasterizer::rasterize(const GridSpec& grid, const Window& w, Eigen::ArrayXi& out) {
@@ -153,7 +175,9 @@ bool ZoneRasterizer::rasterize(const GridSpec& grid, const Window& w, Eigen::Arr
     std::vector<OGRGeometryH> geoms;
     std::vector<double> burn;
     const auto& zs = zones_.zones();
-    for (size_t k = 0; k < zs.size(); ++k) {
+    // Burnt last to first: a pixel in two zones goes to the first in id order (GDAL keeps the last burn),
+    // as a plant's point does in locate().
+    for (size_t k = zs.size(); k-- > 0;) {
         const auto& e = zs[k].envelope;
         if (!own_[k] || e.MaxX < x0 || e.MinX > x1 || e.MaxY < y0 || e.MinY > y1) continue;
         geoms.push_back(OGRGeometry::ToHandle(own_[k].get()));

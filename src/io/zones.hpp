@@ -20,7 +20,8 @@ struct ZoneSource {
 
 struct Zone {
     std::string id, name;
-    std::unique_ptr<OGRGeometry> geometry;  // in the grid CRS
+    std::unique_ptr<OGRGeometry> geometry;  // in the grid CRS; null for a null or empty geometry
+    std::unique_ptr<OGRGeometry> burn;      // its part near the grid, when it reaches far beyond (else null)
     OGREnvelope envelope;
     bool touches_grid = false;  // envelope intersects the grid's extent
     std::optional<double> population;  // from ZoneSource::population_field; nullopt: field null or empty
@@ -39,9 +40,18 @@ public:
     // Zone id whose polygon contains the point (x, y given in the CRS `wkt`); nullopt if none.
     std::optional<std::string> locate(double x, double y, const std::string& wkt) const;
     int64_t feature_count() const { return int64_t(zones_.size()); }
+    // Repaired, empty or null geometries and overlapping zones, one line each (run.json warnings).
+    const std::vector<std::string>& warnings() const { return warnings_; }
+    struct Overlap {
+        std::string a, b;  // zone ids, a before b in id order: a takes the shared pixels and points
+        double area_m2;
+    };
+    const std::vector<Overlap>& overlaps() const { return overlaps_; }
 
 private:
     std::vector<Zone> zones_;
+    std::vector<std::string> warnings_;
+    std::vector<Overlap> overlaps_;
     std::string grid_wkt_, source_wkt_;
 };
 

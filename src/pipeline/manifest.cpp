@@ -90,6 +90,10 @@ std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t
     j.begin_array("outside_grid");
     for (size_t r = 0; r < t.rows.size(); ++r)
         if (t.value(r, "pixel_count").value_or(0) == 0) j.value("", t.rows[r].zone_id);
+    j.end_array();
+    j.begin_array("overlaps");  // pairs of zones sharing area; the first in id order keeps it
+    for (const auto& ov : in.zones.overlaps())
+        j.begin_object().value("zone_a", ov.a).value("zone_b", ov.b).value("area_m2", ov.area_m2).end_object();
     j.end_array().end_object();
 
     j.begin_object("pixels").value("grid", (long long)g.pixel_count()).value("in_zones", pixels_in_zones);

@@ -14,6 +14,7 @@
 #include "landcover.hpp"
 #include "manifest.hpp"
 #include "member_population.hpp"
+#include "repot/error.hpp"
 #include "repot/output_dir.hpp"
 
 namespace repot {
@@ -49,6 +50,13 @@ std::string summary_table(const ResultsTable& t) {
     return out + "(usable tier; '-' = not computed, see notes in potential.csv)\n";
 }
 
+// --strict: a pipeline that wants every warning to stop the run.
+void fail_if_strict(const RunOptions& o, const std::vector<std::string>& warnings) {
+    if (!o.strict || warnings.empty()) return;
+    throw DataError(fmt::format("--strict: {}{}", warnings.front(),
+                                warnings.size() > 1 ? fmt::format(" (and {} more warnings)", warnings.size() - 1) : ""));
+}
+
 }  // namespace
 
 RunSummary run(const RunOptions& options, const ProgressFn& progress) {
@@ -60,6 +68,7 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     auto t0 = std::chrono::steady_clock::now();
     Timings timings;
     Inputs in = open_inputs(o);
+    fail_if_strict(o, in.zones.warnings());  // before an hour of work, when the inputs already warn
     OutputDir out(o.out);  // before computing: an unwritable folder fails in a second, not after an hour
     timings.open_s = seconds_since(t0);
 
@@ -68,7 +77,7 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     ZoneSums sums(int(in.zones.zones().size()));
     if (in.has_grid) sums = compute_zone_sums(in, o.threads, o.block_size, progress, stats);
     // Waste: per plant, then by host and (with a membership table) by the zones each plant serves.
-    std::vector<std::string> warnings;
+    std::vector<std::string> warnings = in.zones.warnings();
     std::vector<WastePlantResult> plant_results;
     WasteByZone waste;
     if (!o.waste_plants.empty()) {
@@ -84,6 +93,7 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
             waste.has_served = true;
         }
     }
+    fail_if_strict(o, warnings);
     ResultsTable table = build_results(in, sums, o.waste_plants.empty() ? nullptr : &waste);
     timings.compute_s = seconds_since(t1);
 
