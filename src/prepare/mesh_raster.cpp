@@ -14,6 +14,8 @@
 #include "repot/error.hpp"
 #include "repot/prepare.hpp"
 #include "staged_raster.hpp"
+#include "stop.hpp"
+#include "../io/path_clash.hpp"
 
 namespace repot {
 namespace {
@@ -28,6 +30,7 @@ void check_options(const PrepareMeshOptions& o) {
     if (o.value_fields.empty()) throw UsageError("prepare mesh needs --value-field");
     if (o.output.empty()) throw UsageError("prepare mesh needs an output file (-o)");
     if (!std::isfinite(o.nodata)) throw UsageError("--nodata must be a finite number");
+    refuse_clashing_paths({{"table", o.table}}, {{"-o", o.output}});
 }
 
 struct Placed {
@@ -101,6 +104,7 @@ PrepareMeshSummary prepare_mesh(const PrepareMeshOptions& o) {
     // Tiles that hold rows are written whole; the GeoTIFF driver fills the others with nodata.
     std::vector<double> buffer;
     for (std::size_t first = 0; first < placed.size();) {
+        throw_if_stop_requested();
         const int tile_row = placed[first].row / block, tile_col = placed[first].col / block;
         std::size_t last = first;
         while (last < placed.size() && placed[last].row / block == tile_row && placed[last].col / block == tile_col) ++last;
