@@ -15,6 +15,10 @@ namespace repot {
 // Called with the share of the work done (0..1); may be empty.
 using PrepareProgress = std::function<void(double fraction)>;
 
+// Asks a running prepare_roofs() or prepare_mesh() to stop (safe from a signal handler): it then
+// throws Interrupted and leaves none of its outputs.
+void request_prepare_stop();
+
 // ---------------------------------------------------------------------------------------------
 // prepare roofs: m² of footprint per pixel, exactly
 // ---------------------------------------------------------------------------------------------
@@ -65,7 +69,8 @@ struct PrepareRoofsSummary {
     std::vector<std::string> written;       // output files, in the order written
 };
 
-// Rasterizes footprints tile by tile; throws DataError (bad data) or UsageError (bad options).
+// Rasterizes footprints tile by tile; throws DataError (bad data) or UsageError (bad options, an
+// output that is an input). The outputs appear together or not at all (docs/reliability.md).
 PrepareRoofsSummary prepare_roofs(const PrepareRoofsOptions& options);
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 // repot: renewable-energy potential per municipality. This file only parses the command line,
-// dispatches to one subcommand and maps errors to exit codes (0 ok, 1 data, 2 usage).
+// dispatches to one subcommand and maps errors to exit codes (0 ok, 1 data, 2 usage, 130 interrupted).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <cpl_error.h>
@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "repot/error.hpp"
+#include "repot/prepare.hpp"
 #include "repot/run.hpp"
 #include "repot/version.hpp"
 
@@ -21,7 +22,10 @@ std::vector<std::string>& repot::cli::invocation() {
 }
 
 namespace {
-extern "C" void on_signal(int) { repot::request_stop(); }
+extern "C" void on_signal(int) {
+    repot::request_stop();
+    repot::request_prepare_stop();
+}
 }  // namespace
 
 int main(int argc, char** argv) {

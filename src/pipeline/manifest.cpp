@@ -35,7 +35,8 @@ void file_entry(JsonWriter& j, const std::string& role, const std::string& path,
 }  // namespace
 
 std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t, const EngineStats& stats,
-                          long long pixels_in_zones, const Timings& timings, const std::vector<std::string>& warnings) {
+                          long long pixels_in_zones, const Timings& timings, const std::vector<std::string>& warnings,
+                          const std::vector<std::string>& outputs) {
     JsonWriter j;
     j.begin_object();
     // The layout of run.json and the CSVs; raised whenever a key or column changes meaning or goes away.
@@ -43,6 +44,12 @@ std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t
     j.begin_object("tool").value("name", "repot").value("version", REPOT_VERSION).value("versions", version_text()).end_object();
     j.begin_array("command_line");
     for (const auto& a : o.command_line) j.value("", a);
+    j.end_array();
+
+    // What this run wrote: the next run into the folder removes these files when it does not write
+    // them again, and never touches any other file there.
+    j.begin_array("outputs");
+    for (const auto& name : outputs) j.value("", name);
     j.end_array();
 
     j.begin_array("inputs");

@@ -14,8 +14,10 @@ struct Timings {
 };
 
 // run.json (method.md §9): versions, the full scenario with defaults marked, inputs with size and
-// checksum, the grid, pixel accounting, timings, warnings and notes.
+// checksum, the grid, pixel accounting, timings, warnings and notes; `outputs` are the files of the
+// run (names in --out, run.json included), which the next run into the folder may remove.
 std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t, const EngineStats& stats,
-                          long long pixels_in_zones, const Timings& timings, const std::vector<std::string>& warnings);
+                          long long pixels_in_zones, const Timings& timings, const std::vector<std::string>& warnings,
+                          const std::vector<std::string>& outputs);
 
 }  // namespace repot

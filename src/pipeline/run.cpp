@@ -6,6 +6,7 @@
 #include <gdal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "build_results.hpp"
@@ -15,6 +16,7 @@
 #include "manifest.hpp"
 #include "member_population.hpp"
 #include "repot/error.hpp"
+#include "../io/path_clash.hpp"
 #include "repot/output_dir.hpp"
 
 namespace repot {
@@ -57,6 +59,38 @@ void fail_if_strict(const RunOptions& o, const std::vector<std::string>& warning
                                 warnings.size() > 1 ? fmt::format(" (and {} more warnings)", warnings.size() - 1) : ""));
 }
 
+// Every file the run reads, as the user named it.
+std::vector<NamedPath> input_paths(const RunOptions& o) {
+    std::vector<NamedPath> in{{"--zones", o.zones},
+                              {"--roof", o.roof},
+                              {"--roof-slope", o.roof_slope},
+                              {"--roof-aspect", o.roof_aspect},
+                              {"--roof-shade", o.roof_shade},
+                              {"--ghi", o.ghi},
+                              {"--temperature", o.temperature},
+                              {"--landuse", o.landuse},
+                              {"--landuse-classes", o.landuse_classes},
+                              {"--terrain-slope", o.terrain_slope},
+                              {"--population", o.population},
+                              {"--heat-demand", o.heat_demand},
+                              {"--waste-plants", o.waste_plants},
+                              {"--waste-members", o.waste_members},
+                              {"--grid", o.grid},
+                              {"--scenario", o.scenario}};
+    for (const auto& p : o.inclusion) in.push_back({"--inclusion", p});
+    return in;
+}
+
+// Every file the run would write into --out (the names staged below).
+std::vector<NamedPath> output_paths(const RunOptions& o) {
+    std::vector<std::string> names{"potential.csv", "potential_long.csv", "run.json"};
+    if (!o.waste_plants.empty()) names.push_back("plants.csv");
+    if (!o.landuse.empty()) names.push_back("landcover.csv");
+    std::vector<NamedPath> out;
+    for (const auto& n : names) out.push_back({"--out", (std::filesystem::path(o.out) / n).string()});
+    return out;
+}
+
 }  // namespace
 
 RunSummary run(const RunOptions& options, const ProgressFn& progress) {
@@ -67,9 +101,12 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     if (o.threads <= 0) o.threads = int(std::max(1u, std::thread::hardware_concurrency()));
     auto t0 = std::chrono::steady_clock::now();
     Timings timings;
+    const std::vector<NamedPath> inputs = input_paths(o);
+    refuse_clashing_paths(inputs, output_paths(o));
     Inputs in = open_inputs(o);
     fail_if_strict(o, in.zones.warnings());  // before an hour of work, when the inputs already warn
     OutputDir out(o.out);  // before computing: an unwritable folder fails in a second, not after an hour
+    for (const auto& p : inputs) out.keep(p.path);
     timings.open_s = seconds_since(t0);
 
     auto t1 = std::chrono::steady_clock::now();
@@ -105,7 +142,9 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     out.stage("potential_long.csv", to_long_csv(table));
     if (in.landuse) out.stage("landcover.csv", landcover_csv(in, sums));
     timings.write_s = seconds_since(t2);
-    out.stage("run.json", manifest_json(o, in, table, stats, in_zones, timings, warnings));
+    std::vector<std::string> outputs = out.staged_names();
+    outputs.push_back("run.json");
+    out.stage("run.json", manifest_json(o, in, table, stats, in_zones, timings, warnings, outputs));
 
     RunSummary s;
     s.outputs = out.commit();

@@ -17,6 +17,8 @@
 #include "repot/error.hpp"
 #include "repot/prepare.hpp"
 #include "staged_raster.hpp"
+#include "stop.hpp"
+#include "../io/path_clash.hpp"
 
 namespace repot {
 namespace {
@@ -34,6 +36,7 @@ void check_options(const PrepareMeshOptions& o) {
     if (o.fill && !std::isfinite(*o.fill)) throw UsageError("--fill must be a finite number");
     if (o.fill && *o.fill == o.nodata)
         throw UsageError(fmt::format("--fill {} equals --nodata: filled cells would read as missing", *o.fill));
+    refuse_clashing_paths({{"table", o.table}}, {{"-o", o.output}});
 }
 
 // A 1st-level mesh as (south, west) divided by the 1st-level cell size: cells of every level nest in
@@ -141,6 +144,7 @@ PrepareMeshSummary prepare_mesh(const PrepareMeshOptions& o) {
     std::size_t first = 0;
     for (int tile_row = 0; tile_row < tile_rows; ++tile_row)
         for (int tile_col = 0; tile_col < tile_cols; ++tile_col) {
+            throw_if_stop_requested();
             std::size_t last = first;
             while (last < placed.size() && placed[last].row / block == tile_row && placed[last].col / block == tile_col)
                 ++last;

@@ -9,6 +9,7 @@
 
 #include "gdal_support.hpp"
 #include "repot/error.hpp"
+#include "stop.hpp"
 
 namespace repot::prepare {
 namespace {
@@ -75,6 +76,7 @@ MeshTable read_mesh_table(const PrepareMeshOptions& o) {
     std::int64_t row = 0;
     layer.ResetReading();
     for (;;) {
+        throw_if_stop_requested();
         CPLErrorReset();
         OGRFeatureUniquePtr feature{layer.GetNextFeature()};
         if (!feature) {

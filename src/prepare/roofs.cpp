@@ -20,6 +20,8 @@
 #include "roof_grid.hpp"
 #include "roof_tile.hpp"
 #include "staged_raster.hpp"
+#include "stop.hpp"
+#include "../io/path_clash.hpp"
 
 namespace repot {
 namespace {
@@ -47,12 +49,19 @@ void check_options(const PrepareRoofsOptions& o) {
     for (const std::string* path : {&o.output, &o.height_output, &o.count_output, &o.slope_output, &o.aspect_output})
         if (!path->empty() && !seen.insert(*path).second)
             throw UsageError(fmt::format("'{}' is given as two different outputs", *path));
+    refuse_clashing_paths({{"footprints", o.footprints}, {"--dsm", o.dsm}},
+                          {{"-o", o.output},
+                           {"--height-out", o.height_output},
+                           {"--count-out", o.count_output},
+                           {"--slope-out", o.slope_output},
+                           {"--aspect-out", o.aspect_output}});
 }
 
 // First pass: validates every feature and sums what the summary reports.
 Extent scan_footprints(FootprintReader& reader, bool with_height, PrepareRoofsSummary& s) {
     Extent env{HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
     while (std::optional<Footprint> fp = reader.next()) {
+        throw_if_stop_requested();
         ++s.features;
         s.features_repaired += fp->repaired;
         s.area_field_missing += fp->area_field_missing;
@@ -156,6 +165,7 @@ PrepareRoofsSummary prepare_roofs(const PrepareRoofsOptions& o) {
     const double pixel_area = grid.pixel_width * grid.pixel_height;
     for (std::size_t t = 0; t < tiles.size(); ++t) {
         const Tile& tile = tiles[t];
+        throw_if_stop_requested();
         RoofTile acc(tile, grid, {!o.height_output.empty(), !o.count_output.empty(), o.merge_overlaps});
         std::unique_ptr<RoofSlopeTile> slope;
         if (dsm) slope = dsm->start_tile(tile);
@@ -168,6 +178,7 @@ PrepareRoofsSummary prepare_roofs(const PrepareRoofsOptions& o) {
         fetch.ymax += grid.pixel_height;
         reader.restrict_to(fetch);
         while (std::optional<Footprint> fp = reader.next()) {
+            throw_if_stop_requested();
             if (slope) slope->add(*fp);
             acc.add(std::move(*fp));
         }
@@ -193,12 +204,11 @@ PrepareRoofsSummary prepare_roofs(const PrepareRoofsOptions& o) {
         if (o.progress) o.progress(double(t + 1) / double(tiles.size()));
     }
 
-    // Close everything first (a flush can fail), then move the finished files into place.
-    out.each([](StagedRaster& r) { r.close(); });
-    out.each([&s](StagedRaster& r) {
-        r.publish();
-        s.written.push_back(r.path());
-    });
+    // All outputs or none: closed (a flush can fail) and checked before the first is moved into place.
+    std::vector<StagedRaster*> all;
+    out.each([&all](StagedRaster& r) { all.push_back(&r); });
+    publish_together(all);
+    for (const StagedRaster* r : all) s.written.push_back(r->path());
     return s;
 }
 

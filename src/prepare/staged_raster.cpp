@@ -4,12 +4,16 @@
 #include <cpl_string.h>
 #include <cpl_vsi.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "gdal_support.hpp"
 #include "repot/error.hpp"
+#include "stop.hpp"
 
 namespace repot::prepare {
 namespace {
@@ -21,10 +25,10 @@ GDALDriver& geotiff_driver() {
 }
 
 // Same folder as the output, so that the final rename never crosses file systems.
-std::string temporary_name(const std::string& path) {
+std::string sibling_name(const std::string& path, const char* tag) {
     const std::string dir = CPLGetPath(path.c_str());
     const std::string base = CPLGetFilename(path.c_str());
-    const std::string name = fmt::format(".{}.repot-tmp-{}", base, static_cast<long>(getpid()));
+    const std::string name = fmt::format(".{}.{}-{}", base, tag, static_cast<long>(getpid()));
     return dir.empty() ? name : std::string(CPLFormFilename(dir.c_str(), name.c_str(), nullptr));
 }
 
@@ -36,7 +40,7 @@ std::string output_compression() {
 }
 
 StagedRaster::StagedRaster(const StagedRasterSpec& spec)
-    : temp_path_(temporary_name(spec.path)), final_path_(spec.path) {
+    : temp_path_(sibling_name(spec.path, "repot-tmp")), final_path_(spec.path) {
     const std::string compression = output_compression();
     // No predictor: with many zero and full pixels, the floating-point predictor made the
     // Chiyoda roof raster 23 % larger (251 kB against 204 kB with ZSTD).
@@ -93,11 +97,48 @@ void StagedRaster::close() {
         throw DataError(fmt::format("{}: writing failed: {}", final_path_, last_gdal_error()));
 }
 
-void StagedRaster::publish() {
-    close();
-    if (VSIRename(temp_path_.c_str(), final_path_.c_str()) != 0)
-        throw DataError(fmt::format("{}: cannot rename the finished output into place", final_path_));
-    published_ = true;
+void StagedRaster::publish() { publish_together({this}); }
+
+void publish_together(const std::vector<StagedRaster*>& rasters) {
+    for (StagedRaster* r : rasters) r->close();  // a flush can fail: before anything is renamed
+    for (StagedRaster* r : rasters) {
+        struct stat st {};
+        if (lstat(r->final_path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+            throw DataError(fmt::format("{}: exists and is not a regular file; no output was written", r->final_path_));
+    }
+    throw_if_stop_requested();  // the last point where a signal still leaves nothing; the renames are quick
+    std::vector<std::string> backups(rasters.size());
+    for (std::size_t k = 0; k < rasters.size(); ++k) {
+        StagedRaster& r = *rasters[k];
+        bool ok = true;
+        if (access(r.final_path_.c_str(), F_OK) == 0) {
+            // A hard link keeps the earlier file in place until the new one replaces it; a filesystem
+            // without hard links gets the earlier file moved aside instead.
+            backups[k] = sibling_name(r.final_path_, "repot-old");
+            ok = link(r.final_path_.c_str(), backups[k].c_str()) == 0 ||
+                 std::rename(r.final_path_.c_str(), backups[k].c_str()) == 0;
+            if (!ok) backups[k].clear();
+        }
+        ok = ok && std::rename(r.temp_path_.c_str(), r.final_path_.c_str()) == 0;
+        if (ok) {
+            r.published_ = true;
+            continue;
+        }
+        const std::string why = std::strerror(errno);
+        for (std::size_t i = 0; i <= k; ++i) {
+            StagedRaster& done = *rasters[i];
+            // rename() of two links to one file does nothing: the backup is then removed by hand.
+            if (!backups[i].empty() && std::rename(backups[i].c_str(), done.final_path_.c_str()) == 0)
+                std::remove(backups[i].c_str());
+            else if (i < k) std::remove(done.final_path_.c_str());
+            done.published_ = false;  // its temporary is gone or removed by the destructor
+        }
+        throw DataError(fmt::format("{}: cannot move the finished output into place ({}); the {} other output(s) "
+                                    "were put back as they were",
+                                    r.final_path_, why, k));
+    }
+    for (const std::string& b : backups)
+        if (!b.empty()) std::remove(b.c_str());
 }
 
 }  // namespace repot::prepare

@@ -1,6 +1,6 @@
 #pragma once
 // A GeoTIFF written under a temporary name beside its final path and renamed only when complete,
-// so that a failed run never leaves a half-written output behind.
+// so that a failed or interrupted run never leaves a half-written output behind.
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
@@ -40,18 +40,25 @@ public:
     void write(int band, int x0, int y0, int width, int height, const double* values);
     // Flushes and closes the temporary file; throws DataError if GDAL reports a failure.
     void close();
-    // Renames the closed temporary file to the final path.
+    // Renames the closed temporary file to the final path (publish_together with one raster).
     void publish();
 
     const std::string& path() const { return final_path_; }
 
 private:
+    friend void publish_together(const std::vector<StagedRaster*>& rasters);
     void write_window(int band, int x0, int y0, int width, int height, GDALDataType type, const void* values);
 
     GDALDataset* dataset_ = nullptr;
     std::string temp_path_, final_path_;
     bool published_ = false;
 };
+
+// Closes every raster, checks that every final path is a regular file or absent, then renames them
+// into place. When a rename fails, the ones renamed before are undone (the files they replaced come
+// back from hard-link backups): the outputs appear together or not at all. Without a journal, only a
+// crash (power loss, SIGKILL) between two renames can leave some outputs new and others old.
+void publish_together(const std::vector<StagedRaster*>& rasters);
 
 // The compression the outputs use: "ZSTD" if this GDAL's GeoTIFF driver offers it, else "DEFLATE".
 std::string output_compression();
