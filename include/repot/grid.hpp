@@ -31,12 +31,14 @@ struct Window {
 class BlockPlan {
 public:
     BlockPlan(const GridSpec& grid, int block_w, int block_h);
+    // Only the blocks that touch grid pixels [x0, x1) × [y0, y1) (clamped to the grid), in the same order.
+    BlockPlan(const GridSpec& grid, int block_w, int block_h, int64_t x0, int64_t y0, int64_t x1, int64_t y1);
     uint64_t size() const { return uint64_t(cols_) * uint64_t(rows_); }
     Window operator[](uint64_t k) const;
 
 private:
     int width_, height_, bw_, bh_;
-    int64_t cols_, rows_;
+    int64_t col0_ = 0, row0_ = 0, cols_, rows_;
 };
 
 // All windows at once (tests and small grids).

@@ -1,5 +1,8 @@
+#include <algorithm>
 #include "repot/grid.hpp"
 
+#include <algorithm>
+#include <algorithm>
 #include <algorithm>
 #include <cmath>
 
@@ -38,8 +41,17 @@ BlockPlan::BlockPlan(const GridSpec& grid, int block_w, int block_h)
     : width_(grid.width), height_(grid.height), bw_(block_w), bh_(block_h),
       cols_((int64_t(grid.width) + block_w - 1) / block_w), rows_((int64_t(grid.height) + block_h - 1) / block_h) {}
 
+BlockPlan::BlockPlan(const GridSpec& grid, int block_w, int block_h, int64_t x0, int64_t y0, int64_t x1, int64_t y1)
+    : BlockPlan(grid, block_w, block_h) {
+    x0 = std::clamp<int64_t>(x0, 0, grid.width), x1 = std::clamp<int64_t>(x1, 0, grid.width);
+    y0 = std::clamp<int64_t>(y0, 0, grid.height), y1 = std::clamp<int64_t>(y1, 0, grid.height);
+    col0_ = x0 / block_w, row0_ = y0 / block_h;
+    cols_ = x1 > x0 ? (x1 - 1) / block_w - col0_ + 1 : 0;
+    rows_ = y1 > y0 ? (y1 - 1) / block_h - row0_ + 1 : 0;
+}
+
 Window BlockPlan::operator[](uint64_t k) const {
-    const int x = int(int64_t(k % uint64_t(cols_)) * bw_), y = int(int64_t(k / uint64_t(cols_)) * bh_);
+    const int x = int((col0_ + int64_t(k % uint64_t(cols_))) * bw_), y = int((row0_ + int64_t(k / uint64_t(cols_))) * bh_);
     return {x, y, std::min(bw_, width_ - x), std::min(bh_, height_ - y)};
 }
 

@@ -158,11 +158,25 @@ void count_centres(RasterInput& in, const GridSpec& grid, int threads) {
     PixelMapper(grid, in.grid()).map(probe, sx, sy);
     double px_per_cell = 1.0 / std::max(1e-12, std::min(std::abs(sx(1) - sx(0)), std::abs(sy(2) - sy(0))));
     int margin = int(std::ceil(px_per_cell)) + 1;
+    // Only where the layer lies (its extent on the grid, plus the margin): a huge grid around a small
+    // layer costs the layer's part of it, and cells count the same centres.
+    int64_t gx0 = -margin, gy0 = -margin, gx1 = int64_t(grid.width) + margin, gy1 = int64_t(grid.height) + margin;
+    const auto& gt = grid.geotransform;
+    const auto b = bounds_in(in, grid.crs_wkt);
+    if (gt[2] == 0 && gt[4] == 0 && std::isfinite(b[0])) {
+        double c0 = (b[0] - gt[0]) / gt[1], c1 = (b[2] - gt[0]) / gt[1], r0 = (b[3] - gt[3]) / gt[5],
+               r1 = (b[1] - gt[3]) / gt[5];
+        if (c0 > c1) std::swap(c0, c1);
+        if (r0 > r1) std::swap(r0, r1);
+        auto clamp = [](double v, int64_t lo, int64_t hi) { return std::clamp<int64_t>(int64_t(std::clamp(v, -4e9, 4e9)), lo, hi); };
+        gx0 = clamp(std::floor(c0) - margin, gx0, gx1), gx1 = clamp(std::ceil(c1) + margin, gx0, gx1);
+        gy0 = clamp(std::floor(r0) - margin, gy0, gy1), gy1 = clamp(std::ceil(r1) + margin, gy0, gy1);
+    }
     constexpr int B = 512;
     std::vector<Window> windows;
-    for (int y = -margin; y < grid.height + margin; y += B)
-        for (int x = -margin; x < grid.width + margin; x += B)
-            windows.push_back({x, y, std::min(B, grid.width + margin - x), std::min(B, grid.height + margin - y)});
+    for (int64_t y = gy0; y < gy1; y += B)
+        for (int64_t x = gx0; x < gx1; x += B)
+            windows.push_back({int(x), int(y), int(std::min<int64_t>(B, gx1 - x)), int(std::min<int64_t>(B, gy1 - y))});
     // Each thread counts windows into its own array (and maps with its own transformation, which is not
     // thread-safe); integer counts add up the same in any order.
     const int n = std::max(1, std::min<int>(threads, int(windows.size())));

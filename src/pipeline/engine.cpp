@@ -224,14 +224,32 @@ private:
 
 namespace {
 std::atomic<bool> stop_requested{false};
+
+// Blocks outside the zones' common envelope hold no zone pixel: the plan leaves them out, so a huge grid
+// around small zones costs only the zones' blocks (a rotated grid keeps every block).
+BlockPlan plan_for_zones(const GridSpec& g, const ZoneSet& zones, int block_size) {
+    const auto& gt = g.geotransform;
+    OGREnvelope all;
+    bool any = false;
+    for (const auto& z : zones.zones())
+        if (z.geometry && z.touches_grid) all.Merge(z.envelope), any = true;
+    if (gt[2] != 0 || gt[4] != 0 || !any) return BlockPlan(g, block_size, block_size);
+    double c0 = (all.MinX - gt[0]) / gt[1], c1 = (all.MaxX - gt[0]) / gt[1];
+    double r0 = (all.MaxY - gt[3]) / gt[5], r1 = (all.MinY - gt[3]) / gt[5];
+    if (c0 > c1) std::swap(c0, c1);
+    if (r0 > r1) std::swap(r0, r1);
+    auto px = [](double v) { return int64_t(std::clamp(v, -1.0, 4.0e9)); };  // one pixel of slack each side
+    return BlockPlan(g, block_size, block_size, px(std::floor(c0)) - 1, px(std::floor(r0)) - 1, px(std::ceil(c1)) + 1,
+                     px(std::ceil(r1)) + 1);
+}
 }
 
 void request_stop() { stop_requested = true; }
 
 ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const ProgressFn& progress, EngineStats& stats) {
     const GridSpec& g = in.grid;
-    const BlockPlan blocks(g, block_size, block_size);
-    stats.blocks = (long long)blocks.size();
+    const BlockPlan blocks = plan_for_zones(g, in.zones, block_size);
+    stats.blocks = (long long)BlockPlan(g, block_size, block_size).size();
     // Rb is tabulated once per run, at the latitude of the grid centre (method.md §3).
     stats.rb_latitude_deg = LatitudeOf(g)(g.centre_x(g.width / 2.0 - 0.5, g.height / 2.0 - 0.5),
                                           g.centre_y(g.width / 2.0 - 0.5, g.height / 2.0 - 0.5));

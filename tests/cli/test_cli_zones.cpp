@@ -125,3 +125,24 @@ TEST_CASE("cli zones: overlaps are measured and the first zone in id order keeps
     REQUIRE(ov.items.size() == 1);
     CHECK(ov.items[0].at("area_m2").num == doctest::Approx(800));
 }
+
+TEST_CASE("cli zones: a grid of 4e16 pixels around small zones runs in bounded memory and time") {
+    ZoneCase c;
+    const fs::path out = c.dir.path() / "out";
+    c.write({rect(0, -40, 40, 0)});
+    auto a = c.args(out.string());
+    // 1 cm pixels over 2000 km × 2000 km: the block plan is never held whole, only the zones' blocks are visited.
+    a.insert(a.end(), {"--grid", "EPSG:6677:0.01:-1000000,-1000000,1000000,1000000"});
+    auto r = run_repot(a);
+    INFO(describe(r));
+    REQUIRE(r.code == 0);
+    CsvTable t(read_text(out / "potential.csv"));
+    CHECK(t.cell("zone_id", "1", "pixel_count") == "16000000");  // 40 m × 40 m at 1 cm
+    // Roof area is conserved when 10 m pixels are shared among 1 cm ones: 16 × 10 m².
+    check_cell("roof", t.cell("zone_id", "1", "roof_area_m2"), 160, 2);
+    // A grid too large for a pixel index is refused, naming the flag.
+    expect_failure(with_flag(c.args((c.dir.path() / "o2").string()), "--grid", "EPSG:6677:0.0001:-1e6,-1e6,1e6,1e6"),
+                   c.dir.path() / "o2", 2, {"--grid", "per side"});
+    expect_failure(with_flag(c.args((c.dir.path() / "o3").string()), "--grid", "EPSG:6677:nan:0,-40,40,0"),
+                   c.dir.path() / "o3", 2, {"--grid", "finite"});
+}
