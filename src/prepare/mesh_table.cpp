@@ -9,6 +9,7 @@
 
 #include "gdal_support.hpp"
 #include "repot/error.hpp"
+#include "repot/message_text.hpp"
 
 namespace repot::prepare {
 namespace {
@@ -48,8 +49,8 @@ double value_of(OGRFeature& feature, int index, const std::string& where) {
     double value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
-        throw DataError(fmt::format("{}: field '{}' holds '{}', not a number (filter such rows out with --where)", where,
-                                    feature.GetFieldDefnRef(index)->GetNameRef(), text));
+        throw DataError(fmt::format("{}: field '{}' holds {}, not a number (filter such rows out with --where)", where,
+                                    feature.GetFieldDefnRef(index)->GetNameRef(), quote_for_message(text)));
     return value;
 }
 
