@@ -144,6 +144,22 @@ std::vector<Case> cases() {
                                              "-o", out + "/pop.tif"};
          },
          1, {"{file}", "row 1", "mesh code '5339\\n4511'", "not a digit"}},
+        {"prepare mesh: an unbalanced quote", "mesh.csv", "code,pop\n53394511,10\n\"53394512,20\n53394513,30\n",
+         [](const std::string& file, const std::string& out, const std::vector<std::string>&) {
+             return std::vector<std::string>{"prepare", "mesh", file, "--code-field", "code", "--value-field", "pop",
+                                             "-o", out + "/pop.tif"};
+         },
+         1, {"{file}", "line 3", "malformed row: unbalanced quote"}},
+        {"waste membership table: an unbalanced quote", "members.csv",
+         "operator_lg_code,member_city_code\n13999,101\n13999,\"102\n",
+         [](const std::string& file, const std::string&, const std::vector<std::string>& run) {
+             const std::string plants = (fs::path(file).parent_path() / "plants.csv").string();
+             write_text(plants, kPlantsHeader + "P1,A,1000,101\n");
+             auto a = run;
+             a.insert(a.end(), {"--waste-plants", plants, "--waste-members", file});
+             return a;
+         },
+         1, {"{file}", "line 3", "unbalanced quote"}},
         {"a GeoTIFF cut short inside its header", "roof.tif", truncated_geotiff(), run_with("--roof"), 1,
          {"{file}", "not a valid raster", "header cannot be read", "IO error"}},
     };
