@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "repot/error.hpp"
 #include "repot/prepare.hpp"
+#include "validators.hpp"
 
 namespace repot::cli {
 namespace {
@@ -65,7 +66,7 @@ void add_roofs(CLI::App& prepare, Action& action) {
     CLI::App* cmd = prepare.add_subcommand(
         "roofs", "Rasterize building footprints into m2 of roof per pixel (exact area per pixel)");
     cmd->add_option("footprints", o->footprints, "Building footprints: any OGR vector source")->required();
-    cmd->add_option("--res", o->resolution, "Pixel size in metres")->required()->check(CLI::PositiveNumber);
+    cmd->add_option("--res", o->resolution, "Pixel size in metres")->required()->check(positive_number());
     cmd->add_option("--crs", o->crs, "Output CRS: projected, in metres")->capture_default_str();
     cmd->add_option("-o,--output", o->output, "Roof area raster to write (GeoTIFF, m2 per pixel)")->required();
     cmd->add_option("--layer", o->layer, "Layer of the footprint source (default: the first)");
@@ -88,7 +89,7 @@ void add_roofs(CLI::App& prepare, Action& action) {
     cmd->add_flag("--make-valid", o->make_valid, "Repair invalid polygons (OGR MakeValid) instead of stopping");
     cmd->add_option("--tile-size", o->tile_size, "Output pixels per tile side (bounds memory)")
         ->capture_default_str()
-        ->check(CLI::Range(1, 1 << 16));
+        ->check(whole_number(1, 1 << 16, "1..65536"));
     cmd->add_flag("-q,--quiet", *quiet, "No progress bar and no summary");
     cmd->callback([&action, o, extent, quiet] {
         action = [o, extent, quiet] {

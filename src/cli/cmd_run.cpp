@@ -2,12 +2,14 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <limits>
 #include <memory>
 #include <mutex>
 
 #include "commands.hpp"
 #include "input_flags.hpp"
 #include "repot/run.hpp"
+#include "validators.hpp"
 
 namespace repot::cli {
 
@@ -35,10 +37,10 @@ void add_run_command(CLI::App& root, Action& action) {
     auto json = std::make_shared<bool>(false);
     CLI::App* cmd = root.add_subcommand("run", "Survey the potential of every zone and write CSV reports and run.json");
     add_input_flags(cmd, *o);
-    cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(whole_number(0, std::numeric_limits<int>::max(), "0 (all cores) or more"));
     cmd->add_option("--block-size", o->block_size,
                     "Pixels per block side (memory per thread ~ 25 MB at 512, ~ 50-70 MB with 12 bands on the grid)")
-        ->check(CLI::Range(16, 4096));
+        ->check(whole_number(16, 4096, "16..4096"));
     cmd->add_flag("--strict", o->strict, "Every warning is an error (exit 1): repaired geometries, overlaps, partial members...");
     cmd->add_flag("--no-checksum", [o](int64_t) { o->checksums = false; }, "Skip the SHA-256 of inputs in run.json");
     cmd->add_option("--out", o->out, "Output folder (created if missing)")->required();

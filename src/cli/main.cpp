@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "repot/error.hpp"
 #include "repot/prepare.hpp"
+#include "repot/message_text.hpp"
 #include "repot/run.hpp"
 #include "repot/version.hpp"
 
@@ -25,6 +26,12 @@ namespace {
 extern "C" void on_signal(int) {
     repot::request_stop();
     repot::request_prepare_stop();
+}
+
+// Every error is one line, whatever the message holds: a GDAL message of several lines, or file
+// content that a message quoted without quote_for_message, is escaped here as a last resort.
+void print_error(const char* what) {
+    std::fprintf(stderr, "repot: error: %s\n", repot::escape_for_message(what).c_str());
 }
 }  // namespace
 
@@ -47,7 +54,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     // Usage errors read like every other error: one line, prefixed, pointing at --help.
     app.failure_message([](const CLI::App*, const CLI::Error& e) {
-        return std::string("repot: error: ") + e.what() + " (see --help)\n";
+        return "repot: error: " + repot::escape_for_message(e.what()) + " (see --help)\n";
     });
     app.set_version_flag("--version", [] { return repot::version_text(); });
 
@@ -71,10 +78,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "repot: interrupted; nothing was written\n");
         return static_cast<int>(repot::ExitCode::interrupted);
     } catch (const repot::UsageError& e) {
-        std::fprintf(stderr, "repot: error: %s\n", e.what());
+        print_error(e.what());
         return static_cast<int>(repot::ExitCode::usage);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "repot: error: %s\n", e.what());
+        print_error(e.what());
         return static_cast<int>(repot::ExitCode::data);
     }
 }

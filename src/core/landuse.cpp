@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "repot/error.hpp"
+#include "repot/message_text.hpp"
 #include "repot/text_table.hpp"
 
 namespace repot {
@@ -40,7 +41,8 @@ double number_at(const TextTable& t, size_t r, const char* col, const std::strin
         used = 0;
     }
     if (s.empty() || used != s.size() || !std::isfinite(v))
-        throw DataError(fmt::format("{}: row {}: column '{}' = '{}' is not a number", origin, line, col, s));
+        throw DataError(fmt::format("{}: row {}: column '{}' = {} is not a number", origin, line, col,
+                                    quote_for_message(s)));
     return v;
 }
 
@@ -102,7 +104,8 @@ LandUseTable LandUseTable::select(const std::string& spec) {
         return t;
     }
     if (spec.rfind("builtin:", 0) == 0)
-        throw UsageError(fmt::format("--landuse-classes '{}': unknown built-in table (builtin:l03b, builtin:jaxa)", spec));
+        throw UsageError(fmt::format("--landuse-classes {}: unknown built-in table (builtin:l03b, builtin:jaxa)",
+                                     quote_for_message(spec)));
     return load(spec);
 }
 
@@ -117,7 +120,7 @@ LandUseTable LandUseTable::load(const std::string& path) {
 LandUseTable LandUseTable::parse(const std::string& csv_text, const std::string& origin) {
     std::string text = csv_text;
     const int comments = strip_leading_comments(text);
-    TextTable t = TextTable::parse(text, origin);
+    TextTable t = TextTable::parse(text, origin, comments + 1);
     for (const char* col : {"code", "name", "pv_fraction", "gsh_fraction", "excluded"})
         t.require_column(col);
     const bool has_existing = t.has_column("existing_pv"), has_built = t.has_column("built_share");

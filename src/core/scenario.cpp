@@ -1,14 +1,18 @@
 #include "repot/scenario.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <numeric>
+#include <optional>
+#include <sstream>
+#include <string_view>
 
 #include "repot/error.hpp"
+#include "repot/message_text.hpp"
 
 namespace repot {
 
@@ -78,55 +82,145 @@ std::vector<ParamInfo> describe(Scenario& s) {
     return out;
 }
 
+namespace {
+
+// Why a parameter's value is not valid, or "" when it is.
+std::string range_problem(const ParamInfo& p) {
+    for (int k = 0; k < p.count; ++k) {
+        double v = p.value[k];
+        if (!std::isfinite(v) || v < p.min || v > p.max)
+            return fmt::format("scenario parameter [{}] {} = {} is outside its valid range {}..{} ({})", p.section,
+                               p.key, v, p.min, p.max, p.unit);
+    }
+    return {};
+}
+
+}  // namespace
+
 void validate(Scenario& s) {
     for (const auto& p : describe(s))
-        for (int k = 0; k < p.count; ++k) {
-            double v = p.value[k];
-            if (!std::isfinite(v) || v < p.min || v > p.max)
-                throw UsageError(fmt::format("scenario parameter [{}] {} = {} is outside its valid range {}..{} ({})",
-                                             p.section, p.key, v, p.min, p.max, p.unit));
-        }
+        if (const std::string why = range_problem(p); !why.empty()) throw UsageError(why);
     auto& prof = s.irradiation.monthly_profile;
     if (std::accumulate(prof.begin(), prof.end(), 0.0) <= 0)
         throw UsageError("scenario parameter [irradiation] monthly_profile must have a positive sum");
 }
 
+namespace {
+
+// Where a TOML node came from, as "line N" (toml++ counts lines and columns from 1).
+std::string line_of(const toml::source_region& where) { return fmt::format("line {}", where.begin.line); }
+
+const char* type_name(toml::node_type t) {
+    switch (t) {
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a number";
+        case toml::node_type::boolean: return "a boolean";
+        case toml::node_type::date: return "a date";
+        case toml::node_type::time: return "a time";
+        case toml::node_type::date_time: return "a date-time";
+        case toml::node_type::array: return "an array";
+        case toml::node_type::table: return "a table";
+        default: return "nothing";
+    }
+}
+
+// A TOML integer or float as a double; nullopt for any other type.
+std::optional<double> number_of(const toml::node& n) {
+    if (const auto* f = n.as_floating_point()) return f->get();
+    if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
+    return std::nullopt;
+}
+
+// The text of line `line` (1-based) of `text`, for showing a syntax error in context.
+std::string_view text_line(std::string_view text, std::size_t line) {
+    std::size_t pos = 0;
+    for (std::size_t l = 1; l < line && pos != std::string_view::npos; ++l) {
+        pos = text.find('\n', pos);
+        if (pos != std::string_view::npos) ++pos;
+    }
+    if (pos == std::string_view::npos || pos > text.size()) return {};
+    const std::size_t eol = text.find('\n', pos);
+    return text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+}
+
+std::string section_list(const std::vector<ParamInfo>& params) {
+    std::string out, last;
+    for (const auto& p : params) {
+        if (p.section == last) continue;  // describe() lists each section's parameters together
+        out += (out.empty() ? "" : ", ") + p.section;
+        last = p.section;
+    }
+    return out;
+}
+
+}  // namespace
+
 std::vector<std::string> load_scenario(const std::string& path, Scenario& s) {
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in) throw UsageError(fmt::format("{}: cannot open scenario file", path));
-    std::vector<CLI::ConfigItem> items;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    // toml++ rather than CLI11's config reader: it is a full TOML parser and says where a problem is.
+    toml::table doc;
     try {
-        items = CLI::ConfigTOML().from_config(in);
-    } catch (const std::exception& e) {
-        throw UsageError(fmt::format("{}: not a valid TOML scenario: {}", path, e.what()));
+        doc = toml::parse(text, path);
+    } catch (const toml::parse_error& e) {
+        const auto& at = e.source().begin;
+        throw UsageError(fmt::format("{}: line {}, column {}: not valid TOML: {} (the line reads {})", path, at.line,
+                                     at.column, escape_for_message(e.description()),
+                                     quote_for_message(text_line(text, at.line))));
     }
     auto params = describe(s);
     std::vector<std::string> set;
-    for (const auto& item : items) {
-        // CLI11 reports section headers as "++"/"--" markers; they carry no value.
-        if (item.name == "++" || item.name == "--") continue;
-        std::string section = item.parents.empty() ? "" : item.parents.back();
-        auto it = std::find_if(params.begin(), params.end(),
-                               [&](const ParamInfo& p) { return p.section == section && p.key == item.name; });
-        if (it == params.end())
-            throw UsageError(fmt::format("{}: unknown scenario parameter [{}] {} (see `repot params`)", path, section, item.name));
-        if (int(item.inputs.size()) != it->count)
-            throw UsageError(fmt::format("{}: [{}] {} takes {} value(s), found {}", path, section, item.name,
-                                         it->count, item.inputs.size()));
-        for (int k = 0; k < it->count; ++k) {
-            const std::string& text = item.inputs[k];
-            size_t used = 0;
-            double v = 0;
-            try {
-                v = std::stod(text, &used);
-            } catch (const std::exception&) {
-                used = 0;
+    for (auto&& [section_key, section_node] : doc) {
+        const std::string section(section_key.str());
+        const std::string where = fmt::format("{}: {}", path, line_of(section_key.source()));
+        const bool known = std::any_of(params.begin(), params.end(), [&](const ParamInfo& p) { return p.section == section; });
+        const toml::table* table = section_node.as_table();
+        if (!table)
+            throw UsageError(fmt::format("{}: {} = ... is outside any [section]; expected a section header such as "
+                                         "[solar_roof] (sections: {}; see `repot params`)",
+                                         where, quote_for_message(section), section_list(params)));
+        if (!known)
+            throw UsageError(fmt::format("{}: unknown scenario section [{}] (sections: {}; see `repot params`)", where,
+                                         escape_for_message(section), section_list(params)));
+        for (auto&& [key, node] : *table) {
+            const std::string name(key.str());
+            const std::string at = fmt::format("{}: {}", path, line_of(key.source()));
+            auto it = std::find_if(params.begin(), params.end(),
+                                   [&](const ParamInfo& p) { return p.section == section && p.key == name; });
+            if (it == params.end())
+                throw UsageError(fmt::format("{}: unknown scenario parameter [{}] {} (see `repot params`)", at, section,
+                                             quote_for_message(name)));
+            const std::string id = fmt::format("[{}] {}", section, name);
+            if (it->count == 1) {
+                const auto v = number_of(node);
+                if (!v)
+                    throw UsageError(fmt::format("{}: {} is {}; expected a number ({})", at, id, type_name(node.type()),
+                                                 it->unit));
+                it->value[0] = *v;
+            } else {
+                const toml::array* values = node.as_array();
+                if (!values)
+                    throw UsageError(fmt::format("{}: {} is {}; expected an array of {} numbers", at, id,
+                                                 type_name(node.type()), it->count));
+                if (int(values->size()) != it->count)
+                    throw UsageError(fmt::format("{}: {} takes {} values, found {}", at, id, it->count, values->size()));
+                for (int k = 0; k < it->count; ++k) {
+                    const auto v = number_of((*values)[size_t(k)]);
+                    if (!v)
+                        throw UsageError(fmt::format("{}: {} value {} is {}; expected a number", at, id, k + 1,
+                                                     type_name((*values)[size_t(k)].type())));
+                    it->value[k] = *v;
+                }
             }
-            if (used == 0 || used != text.size())
-                throw UsageError(fmt::format("{}: [{}] {} = '{}' is not a number", path, section, item.name, text));
-            it->value[k] = v;
+            // Range checked here too, so that the message can give the line.
+            if (const std::string why = range_problem(*it); !why.empty())
+                throw UsageError(fmt::format("{}: {}", at, why));
+            set.push_back(section + "." + name);
         }
-        set.push_back(section + "." + item.name);
     }
     try {
         validate(s);

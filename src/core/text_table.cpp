@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "repot/error.hpp"
+#include "repot/message_text.hpp"
 
 namespace repot {
 
@@ -57,6 +58,19 @@ std::vector<std::vector<std::string>> split_csv(const std::string& text) {
     return out;
 }
 
+std::optional<std::size_t> unclosed_quote_line(std::string_view text) {
+    bool quoted = false;
+    std::size_t line = 1, opened = 0;
+    for (char ch : text) {
+        if (ch == '\n') ++line;
+        if (ch != '"') continue;
+        quoted = !quoted;  // a doubled quote inside a field toggles twice: parity is all that counts
+        if (quoted) opened = line;
+    }
+    if (quoted) return opened;
+    return std::nullopt;
+}
+
 std::string csv_field(const std::string& s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
     std::string out = "\"";
@@ -67,9 +81,12 @@ std::string csv_field(const std::string& s) {
     return out + "\"";
 }
 
-TextTable TextTable::parse(const std::string& text, const std::string& origin) {
+TextTable TextTable::parse(const std::string& text, const std::string& origin, int first_line) {
     TextTable t;
     t.origin_ = origin;
+    if (const auto line = unclosed_quote_line(text))
+        throw DataError(fmt::format("{}: line {}: malformed row: unbalanced quote (a quoted cell opens here and never "
+                                    "closes)", origin, *line + std::size_t(first_line) - 1));
     auto records = split_csv(text);
     if (records.empty()) throw DataError(fmt::format("{}: empty table (a header row is required)", origin));
     t.header_ = records.front();
@@ -103,7 +120,7 @@ int TextTable::column(const std::string& name) const {
 void TextTable::require_column(const std::string& name) const {
     if (column(name) < 0)
         throw DataError(fmt::format("{}: missing required column '{}' (columns: {})", origin_, name,
-                                    fmt::join(header_, ",")));
+                                    quote_for_message(fmt::format("{}", fmt::join(header_, ",")), 120)));
 }
 
 const std::string& TextTable::text(size_t row, const std::string& col) const {
@@ -121,7 +138,8 @@ double TextTable::number(size_t row, const std::string& col) const {
         used = 0;
     }
     if (s.empty() || used != s.size() || !std::isfinite(v))
-        throw DataError(fmt::format("{}: row {}: column '{}' = '{}' is not a number", origin_, row + 2, col, s));
+        throw DataError(fmt::format("{}: row {}: column '{}' = {} is not a number", origin_, row + 2, col,
+                                    quote_for_message(s)));
     return v;
 }
 

@@ -25,14 +25,38 @@ const char* kind_name(LayerKind k) {
     return "?";
 }
 
+namespace {
+
+// The first message GDAL emitted that says bytes of the file could not be read. A GeoTIFF cut short
+// inside its header still opens, with only a warning ("IO error during reading of GeoKeyDirectory;
+// tag ignored"), and would then be reported as having no CRS or no geotransform.
+void keep_read_failure(CPLErr, CPLErrorNum, const char* msg) {
+    auto* first = static_cast<std::string*>(CPLGetErrorHandlerUserData());
+    if (!first->empty() || !msg) return;
+    const std::string m = msg;
+    for (const char* sign : {"IO error", "Can not read", "Cannot read", "Failed to read", "Read error"})
+        if (m.find(sign) != std::string::npos) *first = m;
+}
+
+}  // namespace
+
 std::unique_ptr<GDALDataset> open_raster(const std::string& path) {
     CPLErrorReset();
-    auto* ds = GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
+    std::string read_failure;
+    GDALDataset* ds = nullptr;
+    {
+        CPLErrorHandlerPusher collect(keep_read_failure, &read_failure);
+        ds = GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
+    }
     if (!ds) {
         std::string why = CPLGetLastErrorMsg();
         throw DataError(fmt::format("{}: cannot open raster{}{}", path, why.empty() ? "" : ": ", why));
     }
-    return std::unique_ptr<GDALDataset>(ds);
+    std::unique_ptr<GDALDataset> owned(ds);
+    if (!read_failure.empty())
+        throw DataError(fmt::format("{}: not a valid raster: its header cannot be read (file cut short?): {}", path,
+                                    read_failure));
+    return owned;
 }
 
 namespace {

@@ -20,6 +20,8 @@
 #include <ogrsf_frmts.h>
 
 #include "repot/error.hpp"
+#include "repot/message_text.hpp"
+#include "repot/text_table.hpp"
 #include "repot/waste.hpp"
 
 namespace repot {
@@ -38,16 +40,26 @@ std::string trim(const std::string& s) {
 }
 
 // Cell text quoted into a one-line message.
-std::string shown(const std::string& s) {
-    std::string out = s.size() > 40 ? s.substr(0, 40) + "..." : s;
-    std::replace(out.begin(), out.end(), '\n', ' ');
-    std::replace(out.begin(), out.end(), '\r', ' ');
-    return "'" + out + "'";
-}
+std::string shown(const std::string& s) { return quote_for_message(s); }
 
 bool has_csv_extension(const std::string& path) {
     const auto dot = path.rfind('.');
     return dot != std::string::npos && lower(path.substr(dot)) == ".csv";
+}
+
+// GDAL's CSV driver reads an unclosed quote as one cell running to the end of the file and reports
+// nothing: the rows after it vanish and the next check fails on an "empty" column. Said here instead,
+// with the line where the quote opens.
+void require_balanced_quotes(const std::string& path, const char* what) {
+    VSILFILE* f = VSIFOpenL(path.c_str(), "rb");
+    if (!f) return;  // the open that follows gives GDAL's reason
+    std::string text;
+    char buf[1 << 16];
+    for (size_t n; (n = VSIFReadL(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+    VSIFCloseL(f);
+    if (const auto line = unclosed_quote_line(text))
+        throw DataError(fmt::format("{} {}: line {}: malformed row: unbalanced quote (a quoted cell opens here and "
+                                    "never closes)", what, path, *line));
 }
 
 // Opens a vector dataset quietly (GDAL's own message goes into the DataError instead of stderr).
@@ -60,6 +72,7 @@ GDALDatasetUniquePtr open_vector(const std::string& path, const char* what, bool
     CPLErrorHandlerPusher quiet(CPLQuietErrorHandler);
     CPLErrorReset();
     const bool csv = csv_only || has_csv_extension(path);
+    if (csv) require_balanced_quotes(path, what);
     const char* const csv_driver[] = {"CSV", nullptr};
     const char* const csv_options[] = {"HEADERS=YES", nullptr};
     // The CSV driver only claims files ending in .csv unless the name carries its "CSV:" prefix.
@@ -261,9 +274,11 @@ std::vector<WastePlant> read_waste_plants(const std::string& path,
         p.lhv_measured_kj_per_kg = row.positive_or_unreported(lhv_m);
         p.lhv_calculated_kj_per_kg = row.positive_or_unreported(lhv_c);
         p.efficiency_nominal = row.positive_or_unreported(eff);
+        // Said in the column's own unit, as the user wrote it: "120 %", not the fraction 1.2.
         if (p.efficiency_nominal && *p.efficiency_nominal > 1)
-            throw DataError(fmt::format("{}, column {}: efficiency {} is above 100 %", row.label(),
-                                        eff.name, *p.efficiency_nominal));
+            throw DataError(fmt::format("{}: {} {} is above {}", row.label(), eff.name,
+                                        eff.scale == 1 ? row.text(eff) : row.text(eff) + " %",
+                                        eff.scale == 1 ? "1 (100 %)" : "100 %"));
         p.power_capacity_kw = row.number(cap);
         p.power_generated_mwh = row.number(gen);
         p.power_external_mwh = row.number(ext);

@@ -7,6 +7,7 @@
 
 #include "ogr_polygons.hpp"
 #include "repot/error.hpp"
+#include "repot/message_text.hpp"
 
 namespace repot::prepare {
 namespace {
@@ -35,8 +36,8 @@ std::optional<double> field_number(OGRFeature& feature, int index, const std::st
     double value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size())
-        throw DataError(fmt::format("{}: feature {}: field '{}' holds '{}', not a number", path, feature.GetFID(),
-                                    feature.GetFieldDefnRef(index)->GetNameRef(), text));
+        throw DataError(fmt::format("{}: feature {}: field '{}' holds {}, not a number", path, feature.GetFID(),
+                                    feature.GetFieldDefnRef(index)->GetNameRef(), quote_for_message(text)));
     return value;
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "repot/error.hpp"
+#include "repot/message_text.hpp"
 #include "repot/text_table.hpp"
 
 namespace repot::prepare {
@@ -29,7 +30,7 @@ double number(const TextTable& t, size_t r, const std::string& col, const std::s
     if (s.empty())
         throw DataError(fmt::format("{}: row {}: {} has no value", origin, r + 2, col));
     if (used != s.size() || !std::isfinite(v))
-        throw DataError(fmt::format("{}: row {}: {} = '{}' is not a number", origin, r + 2, col, s));
+        throw DataError(fmt::format("{}: row {}: {} = {} is not a number", origin, r + 2, col, quote_for_message(s)));
     return v;
 }
 
@@ -47,7 +48,7 @@ IrradiationPoints parse_irradiation_points(const std::string& csv_text, const st
     auto require = [&](const std::string& col) {
         if (!t.has_column(col))
             throw DataError(fmt::format("{}: the {} layout needs a column '{}' (columns: {})", origin, out.layout, col,
-                                        fmt::join(t.header(), ",")));
+                                        quote_for_message(fmt::format("{}", fmt::join(t.header(), ",")), 120)));
     };
     for (const std::string& col : {id_col, std::string("lat"), std::string("lon")}) require(col);
     for (int m = 0; m < 12; ++m) require(month_column(m));
@@ -68,7 +69,8 @@ IrradiationPoints parse_irradiation_points(const std::string& csv_text, const st
         p.id = t.text(r, id_col);
         if (p.id.empty()) throw DataError(fmt::format("{}: row {}: {} is empty", origin, line, id_col));
         if (auto [it, fresh] = seen.emplace(p.id, line); !fresh)
-            throw DataError(fmt::format("{}: row {}: point id {} repeats row {}", origin, line, p.id, it->second));
+            throw DataError(fmt::format("{}: row {}: point id {} repeats row {}", origin, line, quote_for_message(p.id),
+                                        it->second));
         p.lat = number(t, r, "lat", origin);
         p.lon = number(t, r, "lon", origin);
         if (!(p.lat >= -90 && p.lat <= 90))

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "repot/error.hpp"
+#include "repot/message_text.hpp"
 #include "repot/prepare.hpp"
 
 namespace repot::prepare {
@@ -102,13 +103,14 @@ std::string mesh_level_name(MeshLevel level) {
 MeshCell decode_mesh_code(std::string_view code, std::optional<MeshLevel> level) {
     for (char ch : code)
         if (ch < '0' || ch > '9')
-            throw std::invalid_argument(fmt::format("mesh code '{}' has a character that is not a digit", code));
+            throw std::invalid_argument(
+                fmt::format("mesh code {} has a character that is not a digit", quote_for_message(code)));
 
     MeshLevel lv;
     if (level) {
         lv = *level;
         if (code.size() != std::size_t(mesh_code_digits(lv)))
-            throw std::invalid_argument(fmt::format("mesh code '{}' has {} digits; a {} code has {}", code,
+            throw std::invalid_argument(fmt::format("mesh code {} has {} digits; a {} code has {}", quote_for_message(code),
                                                     code.size(), mesh_level_name(lv), mesh_code_digits(lv)));
     } else {
         switch (code.size()) {
@@ -122,7 +124,8 @@ MeshCell decode_mesh_code(std::string_view code, std::optional<MeshLevel> level)
                     code));
             default:
                 throw std::invalid_argument(fmt::format(
-                    "mesh code '{}' has {} digits; JIS X 0410 codes have 4, 6, 8, 9 or 10", code, code.size()));
+                    "mesh code {} has {} digits; JIS X 0410 codes have 4, 6, 8, 9 or 10", quote_for_message(code),
+                    code.size()));
         }
     }
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <fstream>
+#include <sstream>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -10,6 +12,8 @@
 #include "gdal_support.hpp"
 #include "repot/error.hpp"
 #include "stop.hpp"
+#include "repot/message_text.hpp"
+#include "repot/text_table.hpp"
 
 namespace repot::prepare {
 namespace {
@@ -49,14 +53,29 @@ double value_of(OGRFeature& feature, int index, const std::string& where) {
     double value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
-        throw DataError(fmt::format("{}: field '{}' holds '{}', not a number (filter such rows out with --where)", where,
-                                    feature.GetFieldDefnRef(index)->GetNameRef(), text));
+        throw DataError(fmt::format("{}: field '{}' holds {}, not a number (filter such rows out with --where)", where,
+                                    feature.GetFieldDefnRef(index)->GetNameRef(), quote_for_message(text)));
     return value;
+}
+
+// GDAL's CSV driver reads a quote that never closes as one cell running to the end of the file; the
+// message would then be about a strange mesh code. Said here as what it is, with the line.
+void require_balanced_quotes(const std::string& path) {
+    const bool csv = path.size() >= 4 && (path.compare(path.size() - 4, 4, ".csv") == 0 ||
+                                          path.compare(path.size() - 4, 4, ".CSV") == 0);
+    std::ifstream in(path, std::ios::binary);
+    if (!csv || !in) return;  // other formats quote nothing; GDAL's open gives the reason a file cannot be read
+    std::stringstream text;
+    text << in.rdbuf();
+    if (const auto line = unclosed_quote_line(text.str()))
+        throw DataError(fmt::format("{}: line {}: malformed row: unbalanced quote (a quoted cell opens here and never "
+                                    "closes)", path, *line));
 }
 
 }  // namespace
 
 MeshTable read_mesh_table(const PrepareMeshOptions& o) {
+    require_balanced_quotes(o.table);
     OpenedLayer source = open_vector_layer(o.table, o.layer);
     OGRLayer& layer = *source.layer;
     const int code_index = require_field(layer, o.table, o.code_field);

@@ -149,7 +149,8 @@ TEST_CASE("waste table: bad tables give a one-line error naming the file and the
              {"bad_negative_throughput.csv", "row 2 (plant P2), column annual_throughput_t: negative value -5"},
              {"bad_unknown_host.csv", "row 2 (plant P2): unknown host municipality code '99999'"},
              {"bad_not_number.csv", "column lhv_measured_kJ_per_kg: '9000abc' is not a number"},
-             {"bad_efficiency_over_100.csv", "column power_efficiency_nominal_pct: efficiency 1.2 is above 100 %"},
+             {"bad_efficiency_over_100.csv", "row 1 (plant P1): power_efficiency_nominal_pct 120 % is above 100 %"},
+             {"bad_unbalanced_quote.csv", "line 3: malformed row: unbalanced quote"},
              {"bad_duplicate_id.csv", "row 2 (plant P1): duplicate plant id"},
              {"bad_empty_throughput.csv", "column annual_throughput_t: empty"},
              {"does_not_exist.csv", "no such file"}}) {

@@ -235,3 +235,65 @@ TEST_CASE("monthly_shares of the default JMA Tokyo profile") {
     CHECK(shares[0] == doctest::Approx(80.94 / 1283.71).epsilon(1e-12));
     CHECK(shares[4] == doctest::Approx(147.89 / 1283.71).epsilon(1e-12));
 }
+
+TEST_CASE("load_scenario: errors give the line, and for syntax errors the column") {
+    SUBCASE("an unclosed section header: toml++'s description, the line and the column") {
+        std::string msg = usage_error("# roofs\n[solar_roof\ncoverage = 0.5\n");
+        CHECK(contains(msg, "line 2, column"));
+        CHECK(contains(msg, "not valid TOML"));
+        CHECK(contains(msg, "'[solar_roof'"));  // the line as written
+        CHECK_FALSE(contains(msg, "\n"));
+    }
+    SUBCASE("an unknown key names its line") {
+        std::string msg = usage_error("[solar_roof]\ncoverage = 0.5\n\ncoverge = 0.7\n");
+        CHECK(contains(msg, "line 4"));
+        CHECK(contains(msg, "unknown scenario parameter [solar_roof] 'coverge'"));
+    }
+    SUBCASE("an unknown section names its line and the sections there are") {
+        std::string msg = usage_error("[solar_roof]\ncoverage = 0.5\n[solar_roofs]\ncoverage = 0.5\n");
+        CHECK(contains(msg, "line 3"));
+        CHECK(contains(msg, "unknown scenario section [solar_roofs]"));
+        CHECK(contains(msg, "solar_roof, solar_land, irradiation"));
+    }
+    SUBCASE("a key outside any section") {
+        std::string msg = usage_error("coverage = 0.5\n");
+        CHECK(contains(msg, "line 1"));
+        CHECK(contains(msg, "outside any [section]"));
+    }
+    SUBCASE("a string where a number is expected: key, line and expected type") {
+        std::string msg = usage_error("[solar_roof]\n\ncoverage = \"eighty\"\n");
+        CHECK(contains(msg, "line 3"));
+        CHECK(contains(msg, "[solar_roof] coverage is a string; expected a number (share)"));
+    }
+    SUBCASE("a boolean inside the monthly profile") {
+        std::string msg =
+            usage_error("[irradiation]\nmonthly_profile = [1, 2, 3, 4, 5, true, 7, 8, 9, 10, 11, 12]\n");
+        CHECK(contains(msg, "line 2"));
+        CHECK(contains(msg, "monthly_profile value 6 is a boolean; expected a number"));
+    }
+    SUBCASE("a number where the monthly array is expected") {
+        std::string msg = usage_error("[irradiation]\nmonthly_profile = 5\n");
+        CHECK(contains(msg, "is an integer; expected an array of 12 numbers"));
+    }
+    SUBCASE("out of range: the line and the range") {
+        std::string msg = usage_error("[solar_roof]\ncoverage = 0.5\nmax_tilt_deg = 95\n");
+        CHECK(contains(msg, "line 3"));
+        CHECK(contains(msg, "max_tilt_deg = 95 is outside its valid range 0..90"));
+    }
+    SUBCASE("a key given twice is a TOML error on the second") {
+        std::string msg = usage_error("[solar_roof]\ncoverage = 0.5\ncoverage = 0.6\n");
+        CHECK(contains(msg, "line 3"));
+        CHECK(contains(msg, "not valid TOML"));
+    }
+}
+
+TEST_CASE("load_scenario: TOML forms beyond key = value") {
+    // Integers, exponents, dotted keys and inline tables are TOML too, and set the same parameters.
+    TempToml f("solar_roof.coverage = 0.5\nwaste = { self_use = 2e-1 }\n[ground_heat]\nborehole_length_m = 120\n");
+    Scenario s;
+    auto set = load_scenario(f.path.string(), s);
+    CHECK(s.solar_roof.coverage == 0.5);
+    CHECK(s.waste.self_use == 0.2);
+    CHECK(s.ground_heat.borehole_length_m == 120);
+    CHECK(set.size() == 3);
+}
