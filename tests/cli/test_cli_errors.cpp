@@ -2,6 +2,9 @@
 // `repot: error: ...` on stderr naming the file (or flag) and the problem, and no potential.csv;
 // and a failing run leaves the outputs of an earlier run untouched.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <cmath>
 
 #include <set>
 
@@ -32,6 +35,28 @@ TEST_CASE("cli errors: bad inputs fail with one clear line and no outputs") {
         s.x0 += 100000;  // 100 km east
         write_raster(path, s, TinyCase::ghi_bands());
         expect_failure(with_flag(base, "--ghi", path), out, 1, {path, "ghi", "does not overlap"});
+    }
+    SUBCASE("values outside their plausible range: GHI +inf, GHI 1e30, a 500 kWh/m² month, temperature -100 °C") {
+        auto bands = TinyCase::ghi_bands();
+        struct Bad {
+            const char* flag;
+            int band;
+            double value;
+            const char* needle;
+        };
+        for (const Bad& bad : {Bad{"--ghi", 0, INFINITY, "above its maximum 400"}, Bad{"--ghi", 3, 1e30, "1e+30"},
+                               Bad{"--ghi", 6, 500, "above its maximum 400"},
+                               Bad{"--temperature", 2, -100, "below its minimum -60"}}) {
+            CAPTURE(bad.flag);
+            const std::string path = work / (std::string("bad_") + std::to_string(bad.band) + ".tif");
+            auto v = std::string(bad.flag) == "--temperature"
+                         ? std::vector<std::vector<double>>(12, std::vector<double>(bands[0].size(), 15.0))
+                         : bands;
+            v[size_t(bad.band)][size_t(5 * TinyCase::W + 4)] = bad.value;  // pixel (4, 5), inside Alpha
+            write_raster(path, TinyCase::spec(GDT_Float64, std::nullopt), v);
+            expect_failure(with_flag(base, bad.flag, path), out, 1,
+                           {path, fmt::format("band {}", bad.band + 1), "pixel (4, 5)", bad.needle, "plausible range"});
+        }
     }
     SUBCASE("GHI raster with 2 bands") {
         const std::string path = work / "ghi_2band.tif";
