@@ -28,6 +28,9 @@ struct LayerRules {
     double min_value = 0;
     double max_value = DBL_MAX;       // e.g. 1 for shares
     double max_per_m2 = 0;            // extensive layers: > 0 caps a cell at this × its area (set by open)
+    // Values above this (up to max_value) are accepted but counted: implausible, yet some tools make them
+    // legitimately (a roof raster from `prepare roofs --area-field` may hold more m² than its pixel).
+    double warn_above = DBL_MAX;
 };
 
 // A validated raster input: opened once on the main thread, then read by each worker's RasterReader.

@@ -65,6 +65,10 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
                                             in_.path, in_.rules.role, b + 1, what, x, x0 + i % w, y0 + i / w, low, high));
             }
         if (nd && !nan_nodata) v = (v == *nd).select(NAN, v);
+        if (in_.rules.warn_above < DBL_MAX && (v > in_.rules.warn_above).any()) {  // NaN compares false
+            above_count_ += (v > in_.rules.warn_above).count();
+            above_max_ = std::max(above_max_, v.isNaN().select(0.0, v).maxCoeff());
+        }
     }
 }
 

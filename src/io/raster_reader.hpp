@@ -27,6 +27,10 @@ public:
     template <class Out>
     void read_at(const Window& w, const Eigen::ArrayXi& pixels, Out& out, bool sum_bands = false);
 
+    // Values read above LayerRules::warn_above: how many, and the largest.
+    long long above_count() const { return above_count_; }
+    double above_max() const { return above_max_; }
+
 private:
     void read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& buf);  // (w*h) × bands, NaN for nodata
     void read_aligned(const Window& w, Eigen::ArrayXXd& out);
@@ -40,6 +44,8 @@ private:
     void interpolate_at(const Window& w, const Eigen::ArrayXi& pixels, double* out, int first_band, int bands);
 
     const RasterInput& in_;
+    long long above_count_ = 0;
+    double above_max_ = 0;
     GridSpec grid_;
     std::unique_ptr<GDALDataset> ds_;
     PixelMapper mapper_;  // grid -> source pixels; source -> grid pixels when aggregating

@@ -65,6 +65,10 @@ public:
         for (const auto& i : in.inclusion) inclusion_.emplace_back(i, in.grid);
     }
 
+    // Roof values above the pixel's area this worker read (counted, then warned about once).
+    long long roof_above_count() const { return roof_ ? roof_->above_count() : 0; }
+    double roof_above_max() const { return roof_ ? roof_->above_max() : 0; }
+
     // Sums of one block, or false when no zone has a pixel in it.
     bool process(const Window& w, ZoneSums& sums) {
         const GridSpec& g = in_.grid;
@@ -288,6 +292,9 @@ ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const 
                 ++done;
                 if (progress) progress(double(done) / double(blocks.size()));
             }
+            std::lock_guard<std::mutex> lock(mu);
+            stats.roof_above_pixel_px += worker.roof_above_count();
+            stats.roof_above_pixel_max = std::max(stats.roof_above_pixel_max, worker.roof_above_max());
         } catch (...) {
             std::lock_guard<std::mutex> lock(mu);
             if (!error) error = std::current_exception();

@@ -155,7 +155,7 @@ Inputs open_inputs(const RunOptions& o) {
     open_opt(in.heat_demand, o.heat_demand, {"heat-demand", LayerKind::extensive, {1}, 0, DBL_MAX, 50});
     for (const auto& p : o.inclusion) in.inclusion.push_back(open(p, {"inclusion", LayerKind::intensive, {1}, 0, 1}));
 
-    if (in.roof && in.roof->aligned) in.roof->rules.max_value = g.pixel_area() * (1 + 1e-6);
+    if (in.roof && in.roof->aligned) in.roof->rules.warn_above = g.pixel_area() * (1 + 1e-6);
     if (o.roof_slope.size() + o.roof_shade.size() && o.roof.empty())
         throw UsageError("--roof-slope, --roof-aspect and --roof-shade screen roofs: they need --roof");
     if (grid && o.roof.empty())

@@ -115,6 +115,10 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     if (in.has_grid) sums = compute_zone_sums(in, o.threads, o.block_size, progress, stats);
     // Waste: per plant, then by host and (with a membership table) by the zones each plant serves.
     std::vector<std::string> warnings = in.zones.warnings();
+    if (stats.roof_above_pixel_px > 0)
+        warnings.push_back(fmt::format("{}: {} roof pixels hold more roof than the pixel's {:g} m² (up to {:g} m²; e.g. "
+                                       "from prepare roofs --area-field): kept as read, with no open ground",
+                                       o.roof, stats.roof_above_pixel_px, in.grid.pixel_area(), stats.roof_above_pixel_max));
     std::vector<WastePlantResult> plant_results;
     WasteByZone waste;
     if (!o.waste_plants.empty()) {

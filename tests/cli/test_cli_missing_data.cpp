@@ -276,3 +276,24 @@ TEST_CASE("cli missing data: the grid comes from the first projected raster; non
     Json j = parse_json(read_text(fs::path(out) / "run.json"));
     CHECK(j.at("grid").at("source").str == c.landuse);
 }
+
+TEST_CASE("cli: roof above the pixel's area is kept and counted in a warning; --strict refuses it") {
+    Case c;
+    const std::string out = c.dir / "out", big = c.dir / "big_roof.tif";
+    RasterSpec s;
+    s.width = 8;
+    s.height = 1;
+    write_raster(big, s, {{150, 50, 50, 120, 0, 0, 0, 0}});  // two pixels hold more than their 100 m²
+    auto a = c.base(out);
+    a.insert(a.end(), {"--roof", big, "--ghi", c.ghi});
+    CsvTable t = run_ok(a, out);
+    check_cell("roof", t.cell("zone_id", "1", "roof_area_m2"), 370, 2);
+    bool warned = false;
+    for (const auto& w : parse_json(read_text(fs::path(out) / "run.json")).at("warnings").items)
+        warned |= contains(w.str, "2 roof pixels hold more roof than the pixel's 100 m² (up to 150 m²");
+    CHECK(warned);
+    a.push_back("--strict");
+    const std::string out2 = c.dir / "strict";
+    a = with_flag(a, "--out", out2);
+    expect_failure(a, out2, 1, {"--strict", "2 roof pixels"});
+}
