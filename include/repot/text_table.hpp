@@ -9,6 +9,9 @@
 
 namespace repot {
 
+// The whole text as a finite number (std::stod's forms), or nullopt: empty, trailing text, NaN, infinity.
+std::optional<double> parse_finite(const std::string& s);
+
 class TextTable {
 public:
     // `first_line`: the file line where `text` starts (a caller that removed comment lines passes

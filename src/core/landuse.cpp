@@ -33,17 +33,8 @@ int strip_leading_comments(std::string& text) {
 // Like TextTable::number, but the message gives the file line (comments counted).
 double number_at(const TextTable& t, size_t r, const char* col, const std::string& origin, int line) {
     const std::string& s = t.text(r, col);
-    size_t used = 0;
-    double v = NAN;
-    try {
-        v = std::stod(s, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (s.empty() || used != s.size() || !std::isfinite(v))
-        throw DataError(fmt::format("{}: row {}: column '{}' = {} is not a number", origin, line, col,
-                                    quote_for_message(s)));
-    return v;
+    if (auto v = parse_finite(s)) return *v;
+    throw DataError(fmt::format("{}: row {}: column '{}' = {} is not a number", origin, line, col, quote_for_message(s)));
 }
 
 }  // namespace

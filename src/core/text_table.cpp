@@ -128,19 +128,23 @@ const std::string& TextTable::text(size_t row, const std::string& col) const {
     return rows_.at(row)[size_t(column(col))];
 }
 
-double TextTable::number(size_t row, const std::string& col) const {
-    const std::string& s = text(row, col);
+std::optional<double> parse_finite(const std::string& s) {
     size_t used = 0;
     double v = NAN;
     try {
         v = std::stod(s, &used);
     } catch (const std::exception&) {
-        used = 0;
+        return std::nullopt;
     }
-    if (s.empty() || used != s.size() || !std::isfinite(v))
-        throw DataError(fmt::format("{}: row {}: column '{}' = {} is not a number", origin_, row + 2, col,
-                                    quote_for_message(s)));
+    if (s.empty() || used != s.size() || !std::isfinite(v)) return std::nullopt;
     return v;
+}
+
+double TextTable::number(size_t row, const std::string& col) const {
+    const std::string& s = text(row, col);
+    if (auto v = parse_finite(s)) return *v;
+    throw DataError(fmt::format("{}: row {}: column '{}' = {} is not a number", origin_, row + 2, col,
+                                quote_for_message(s)));
 }
 
 }  // namespace repot

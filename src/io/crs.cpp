@@ -33,4 +33,13 @@ std::array<double, 6> invert(const std::array<double, 6>& gt, const std::string&
     return inv;
 }
 
+std::string wkt2_of(const OGRSpatialReference& srs) {
+    char* wkt = nullptr;
+    const char* opts[] = {"FORMAT=WKT2_2019", nullptr};
+    srs.exportToWkt(&wkt, opts);
+    std::string s = wkt ? wkt : "";
+    CPLFree(wkt);
+    return s;
+}
+
 }  // namespace repot

@@ -103,11 +103,7 @@ RasterInput RasterInput::open(const std::string& path, const LayerRules& rules, 
     const OGRSpatialReference* srs = ds->GetSpatialRef();
     if (!has_crs(srs))
         throw DataError(fmt::format("{}: {} raster has no CRS; assign one (gdal_edit.py -a_srs EPSG:...)", path, rules.role));
-    char* wkt = nullptr;
-    const char* opts[] = {"FORMAT=WKT2_2019", nullptr};
-    srs->exportToWkt(&wkt, opts);
-    in.crs_wkt = wkt ? wkt : "";
-    CPLFree(wkt);
+    in.crs_wkt = wkt2_of(*srs);
     if (ds->GetGeoTransform(in.geotransform.data()) != CE_None)
         throw DataError(fmt::format("{}: {} raster has no geotransform (not georeferenced)", path, rules.role));
     for (int b = 1; b <= in.bands; ++b) {

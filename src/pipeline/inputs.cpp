@@ -26,14 +26,6 @@ void require_projected(const std::string& wkt, const std::string& what) {
         throw UsageError(fmt::format("{}: the analysis grid must be in a projected CRS in metres", what));
 }
 
-std::string wkt_of(const OGRSpatialReference& srs) {
-    char* wkt = nullptr;
-    const char* opts[] = {"FORMAT=WKT2_2019", nullptr};
-    srs.exportToWkt(&wkt, opts);
-    std::string s = wkt ? wkt : "";
-    CPLFree(wkt);
-    return s;
-}
 
 }  // namespace
 
@@ -48,7 +40,7 @@ GridSpec raster_grid(const std::string& path) {
     if (!has_crs(srs)) throw DataError(fmt::format("{}: raster has no CRS; assign one (gdal_edit.py -a_srs EPSG:...)", path));
     if (ds->GetGeoTransform(g.geotransform.data()) != CE_None)
         throw DataError(fmt::format("{}: raster has no geotransform (not georeferenced)", path));
-    g.crs_wkt = wkt_of(*srs);
+    g.crs_wkt = wkt2_of(*srs);
     return g;
 }
 }  // namespace
@@ -99,7 +91,7 @@ GridSpec grid_from_spec(const std::string& spec) {
     OGRSpatialReference srs;
     if (srs.importFromEPSG(code) != OGRERR_NONE) throw UsageError(fmt::format("--grid '{}': unknown EPSG code {}", spec, code));
     GridSpec g;
-    g.crs_wkt = wkt_of(srs);
+    g.crs_wkt = wkt2_of(srs);
     require_projected(g.crs_wkt, "--grid " + spec);
     g.width = int(std::ceil((x1 - x0) / res - 1e-9));
     g.height = int(std::ceil((y1 - y0) / res - 1e-9));

@@ -20,18 +20,9 @@ constexpr const char* monsola_quantity = "ghi_horizontal_mean_monthly_total";
 // The text of a cell as a finite number, or a DataError naming the file, line and column.
 double number(const TextTable& t, size_t r, const std::string& col, const std::string& origin) {
     const std::string& s = t.text(r, col);
-    size_t used = 0;
-    double v = NAN;
-    try {
-        v = std::stod(s, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (s.empty())
-        throw DataError(fmt::format("{}: row {}: {} has no value", origin, r + 2, col));
-    if (used != s.size() || !std::isfinite(v))
-        throw DataError(fmt::format("{}: row {}: {} = {} is not a number", origin, r + 2, col, quote_for_message(s)));
-    return v;
+    if (s.empty()) throw DataError(fmt::format("{}: row {}: {} has no value", origin, r + 2, col));
+    if (auto v = parse_finite(s)) return *v;
+    throw DataError(fmt::format("{}: row {}: {} = {} is not a number", origin, r + 2, col, quote_for_message(s)));
 }
 
 std::string month_column(int m) { return fmt::format("m{:02d}", m + 1); }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "../io/crs.hpp"
 #include "../pipeline/inputs.hpp"
 #include "gdal_support.hpp"
 #include "irradiation_points.hpp"
@@ -78,14 +79,6 @@ GridSpec snapped_grid(double xmin, double ymin, double xmax, double ymax, double
     return g;
 }
 
-std::string wkt2(const OGRSpatialReference& srs) {
-    char* wkt = nullptr;
-    const char* opts[] = {"FORMAT=WKT2_2019", nullptr};
-    srs.exportToWkt(&wkt, opts);
-    std::string s = wkt ? wkt : "";
-    CPLFree(wkt);
-    return s;
-}
 
 }  // namespace
 
@@ -118,7 +111,7 @@ PrepareIrradiationSummary prepare_irradiation(const PrepareIrradiationOptions& o
             ymin = std::min(ymin, p.y), ymax = std::max(ymax, p.y);
         }
         grid = snapped_grid(xmin - default_margin_m, ymin - default_margin_m, xmax + default_margin_m,
-                            ymax + default_margin_m, res, wkt2(srs));
+                            ymax + default_margin_m, res, wkt2_of(srs));
     }
     if (grid.geotransform[2] != 0 || grid.geotransform[4] != 0)
         throw DataError(fmt::format("{}: the grid is rotated; prepare irradiation needs a north-up grid", o.grid + o.like));
