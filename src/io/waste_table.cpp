@@ -177,9 +177,11 @@ public:
     }
 
     // LHV and efficiency: the survey writes 0 where nothing was measured, so 0 means "not reported".
+    // value_or, not `v && *v == 0`: GCC -O2 evaluates that as one branch on both the flag and the
+    // payload of an empty optional, which memcheck reports as a jump on an uninitialised value.
     std::optional<double> positive_or_unreported(const Column& c) const {
-        auto v = number(c);
-        if (v && *v == 0) return std::nullopt;
+        const auto v = number(c);
+        if (v.value_or(0) == 0) return std::nullopt;
         return v;
     }
 

@@ -104,6 +104,28 @@ TEST_CASE("waste table: the FY2022 column names, units and unreported values") {
     CHECK(plants[4].heat_external_actual_gj == 0);
 }
 
+// Regression (docs/reliability.md): memcheck reported a jump on an uninitialised value in
+// read_waste_plants when a table had no LHV or efficiency column (GCC read the payload of the empty
+// optional). tests/valgrind/run runs this table through `repot run` under memcheck; here, the values.
+TEST_CASE("waste table: absent, empty and zero LHV and efficiency cells are not reported") {
+    const std::string none = "/vsimem/test_waste_no_lhv.csv", blank = "/vsimem/test_waste_blank_lhv.csv";
+    write_vsimem(none, "facility_code,annual_throughput_t,host_city_code\nP1,1000,13101\n");
+    write_vsimem(blank, "facility_code,annual_throughput_t,host_city_code,lhv_measured_kJ_per_kg,"
+                        "lhv_calc_kJ_per_kg,power_efficiency_nominal_pct\nP1,1000,13101,,0,0\nP2,1000,13101,0,,\n");
+    for (const auto& path : {none, blank}) {
+        CAPTURE(path);
+        for (const WastePlant& p : read_waste_plants(path, kSmallZones, nullptr)) {
+            CHECK_FALSE(p.lhv_measured_kj_per_kg.has_value());
+            CHECK_FALSE(p.lhv_calculated_kj_per_kg.has_value());
+            CHECK_FALSE(p.efficiency_nominal.has_value());
+            const WastePlantResult r = compute_plant(p, WasteParams{});
+            CHECK(r.lhv_source == LhvSource::default_value);
+            CHECK(r.eta_el_plant_is_default);
+        }
+        VSIUnlink(path.c_str());
+    }
+}
+
 TEST_CASE("waste table: the membership CSV") {
     const auto m = read_waste_members(kData + "members_small.csv");
     REQUIRE(m.size() == 2);
