@@ -42,7 +42,8 @@ std::string rect(double x0, double y0, double x1, double y1) {
 
 std::vector<std::string> warnings_of(const fs::path& out) {
     std::vector<std::string> w;
-    for (const auto& j : parse_json(read_text(out / "run.json")).at("warnings").items) w.push_back(j.str);
+    const Json manifest = parse_json(read_text(out / "run.json"));  // kept: the loop reads into it
+    for (const auto& j : manifest.at("warnings").items) w.push_back(j.str);
     return w;
 }
 
@@ -121,7 +122,8 @@ TEST_CASE("cli zones: overlaps are measured and the first zone in id order keeps
     CHECK(t.cell("zone_id", "1", "pixel_count") == "12");
     CHECK(t.cell("zone_id", "2", "pixel_count") == "4");
     CHECK(any_contains(warnings_of(out), "zones '1' and '2' overlap by 800.0 m²"));
-    const Json& ov = parse_json(read_text(out / "run.json")).at("zones").at("overlaps");
+    const Json manifest = parse_json(read_text(out / "run.json"));
+    const Json& ov = manifest.at("zones").at("overlaps");
     REQUIRE(ov.items.size() == 1);
     CHECK(ov.items[0].at("area_m2").num == doctest::Approx(800));
 }
