@@ -164,9 +164,9 @@ Inputs open_inputs(const RunOptions& o) {
                                         "fraction {} (ground_heat.default_open_ground_fraction)",
                                         in.scenario.ground_heat.default_open_ground_fraction)});
     }
-    if (!grid)
-        ;  // no heat source runs
-    else if (o.heat_demand.empty() && o.population.empty())
+    if (!grid) {
+        // no raster: no heat source runs, nothing to say about its demand
+    } else if (o.heat_demand.empty() && o.population.empty())
         in.notes.push_back({"no_heat_demand", "no --population or --heat-demand: the usable tiers of solar heat and "
                                               "ground-source heat are not computed (they are capped by local demand)"});
     else if (!o.heat_demand.empty())

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../../src/prepare/irradiation_points.hpp"
+#include "../test_support.hpp"
 #include "repot/error.hpp"
 #include "repot/prepare.hpp"
 
@@ -23,21 +24,7 @@ namespace {
 const std::string monsola_csv =
     std::string(REPOT_TEST_DATA) + "/../../datasets/tokyo/irradiation/nedo_monsola11_tokyo_stations_ghi.csv";
 
-struct TempDir {
-    fs::path path;
-    explicit TempDir(const std::string& name) {
-        path = fs::temp_directory_path() / ("repot_test_prepare_irradiation_" + name + "_" + std::to_string(::getpid()));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& file) const { return (path / file).string(); }
-    std::string write(const std::string& file, const std::string& text) const {
-        std::ofstream(path / file) << text;
-        return (path / file).string();
-    }
-    bool empty() const { return fs::directory_iterator(path) == fs::directory_iterator(); }
-};
+using repot_test::TempDir;
 
 // Points at EPSG:6677 (x, y) A (-3700, -1200), B (-300, -800), C (-2000, -1900); lon/lat from
 // `gdaltransform -s_srs EPSG:6677 -t_srs EPSG:6668` (back-transformed they are within 1e-7 m).

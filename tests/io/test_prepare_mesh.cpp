@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../test_support.hpp"
 #include "repot/error.hpp"
 #include "repot/prepare.hpp"
 
@@ -23,20 +24,7 @@ namespace {
 const std::string data_dir = std::string(REPOT_TEST_DATA) + "/prepare/";
 const std::string census_csv = data_dir + "census2015_pop_500m_mesh5339.csv";
 
-struct TempDir {
-    fs::path path;
-    explicit TempDir(const std::string& name) {
-        path = fs::temp_directory_path() / ("repot_test_prepare_mesh_" + name + "_" + std::to_string(::getpid()));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& file) const { return (path / file).string(); }
-    std::string write(const std::string& file, const std::string& text) const {
-        std::ofstream(path / file) << text;
-        return (path / file).string();
-    }
-};
+using repot_test::TempDir;
 
 struct Band {
     int cols = 0, rows = 0;
