@@ -252,8 +252,10 @@ TEST_CASE("cli output dir: prepare stops on SIGTERM with exit 130 and leaves not
     const std::string footprints = std::string(REPOT_SOURCE_DIR) + "/datasets/tokyo/chiyoda_footprints_plateau2020.gpkg";
     TempDir work("odir");
     const std::string out = work / "roof.tif";
-    // The signal must arrive while the command works: a run that finished first is tried again on a
-    // finer grid (more tiles), so that the test does not depend on the speed of the machine.
+    // The signal must arrive while the command works: it is sent once the staged output exists (the
+    // handlers are installed before; a fixed delay was too short for a sanitizer build's start-up), and
+    // a run that finished first is tried again on a finer grid (more tiles), so that the test does not
+    // depend on the speed of the machine.
     int code = 0;
     std::string err;
     for (const char* res : {"0.5", "0.25", "0.1"}) {
@@ -269,10 +271,16 @@ TEST_CASE("cli output dir: prepare stops on SIGTERM with exit 130 and leaves not
         pid_t pid = 0;
         REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
         posix_spawn_file_actions_destroy(&actions);
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        kill(pid, SIGTERM);
         int status = 0;
-        while (waitpid(pid, &status, 0) < 0) REQUIRE(errno == EINTR);
+        bool exited = false;
+        for (int waited_ms = 0; !exited && files_in(work.path()).empty() && waited_ms < 120000; waited_ms += 10) {
+            exited = waitpid(pid, &status, WNOHANG) == pid;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (!exited) {
+            kill(pid, SIGTERM);
+            while (waitpid(pid, &status, 0) < 0) REQUIRE(errno == EINTR);
+        }
         code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         err = read_text(err_path);
         if (code != 0) break;
