@@ -28,9 +28,12 @@ public:
     OutputDir(const OutputDir&) = delete;
     OutputDir& operator=(const OutputDir&) = delete;
 
+    // `name` may hold a folder ("maps/zones.tif"): created in the staging folder and at commit.
     void stage(const std::string& name, const std::string& content);
     // Path for a file another writer (e.g. GDAL) produces itself; committed like the staged ones.
     std::string stage_path(const std::string& name);
+    // Path for a working file in the staging folder that is never committed (removed with the folder).
+    std::string scratch_path(const std::string& name) const;
     // Never removed by commit, even when the earlier run.json lists it (an input of this run).
     void keep(const std::string& path);
     // Names staged so far, in order (what run.json lists as "outputs", with itself).

@@ -23,6 +23,8 @@ struct RunOptions {
     int block_size = 512;      // pixels per block side
     bool checksums = true;     // SHA-256 of every input in run.json
     bool strict = false;       // every warning is an error (exit 1)
+    bool maps = false;         // maps/*.tif, maps/overview.png, municipalities.gpkg
+    double map_res = 0;        // map pixel size (m), a whole multiple of the grid's; 0: the grid's
     std::string out;           // output folder
     std::vector<std::string> command_line;  // recorded in run.json
 };

@@ -71,6 +71,7 @@ struct Co2Params {
 };
 
 struct Scenario {
+    std::string name = "default";  // the file's top-level `name`, else its stem (load_scenario)
     SolarRoofParams solar_roof;
     SolarLandParams solar_land;
     IrradiationParams irradiation;

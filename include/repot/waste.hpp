@@ -52,6 +52,7 @@ struct WastePlant {
     std::optional<double> heat_external_actual_gj;
     // Set when the host came from a point geometry (x, y in the layer's CRS) rather than a code.
     std::optional<double> x, y;
+    std::string xy_crs_wkt;  // the CRS of x, y
 };
 
 enum class LhvSource { measured, calculated, default_value };
@@ -184,8 +185,10 @@ std::vector<double> split_exact(double total, const std::vector<double>& weights
 std::vector<std::string> served_zones(const WastePlant& plant,
                                       const std::map<std::string, std::vector<std::string>>& members);
 
-// Writes plants.csv: one row per plant with its inputs, the computed tiers, its host and the zones
+// plants.csv (as text, or written to a file): one row per plant with its inputs, the computed tiers, its host and the zones
 // it serves, and the reported actuals beside the computed values. UTF-8, RFC 4180, fixed decimals.
+std::string plants_csv(const std::vector<WastePlant>& plants, const std::vector<WastePlantResult>& results,
+                       const std::map<std::string, std::vector<std::string>>& members);
 void write_plants_csv(const std::string& path, const std::vector<WastePlant>& plants,
                       const std::vector<WastePlantResult>& results,
                       const std::map<std::string, std::vector<std::string>>& members);

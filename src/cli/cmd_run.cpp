@@ -43,6 +43,13 @@ void add_run_command(CLI::App& root, Action& action) {
         ->check(whole_number(16, 4096, "16..4096"));
     cmd->add_flag("--strict", o->strict, "Every warning is an error (exit 1): repaired geometries, overlaps, partial members...");
     cmd->add_flag("--no-checksum", [o](int64_t) { o->checksums = false; }, "Skip the SHA-256 of inputs in run.json");
+    cmd->add_flag("--maps", o->maps,
+                  "Also write maps/*.tif (Cloud-Optimized GeoTIFFs per source, zones.tif), maps/overview.png and "
+                  "municipalities.gpkg");
+    cmd->add_option("--map-res", o->map_res,
+                    "Map pixel size in metres, a whole multiple of the grid's: pixels summed (default: the grid's)")
+        ->check(positive_number())
+        ->needs("--maps");
     cmd->add_option("--out", o->out, "Output folder (created if missing)")->required();
     cmd->add_flag("-q,--quiet", *quiet, "No progress or summary on the terminal");
     cmd->add_flag("--progress-json", *json, "Progress as JSON lines on stderr");

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <numeric>
 #include <optional>
@@ -174,9 +175,18 @@ std::vector<std::string> load_scenario(const std::string& path, Scenario& s) {
     }
     auto params = describe(s);
     std::vector<std::string> set;
+    s.name = std::filesystem::path(path).stem().string();
     for (auto&& [section_key, section_node] : doc) {
         const std::string section(section_key.str());
         const std::string where = fmt::format("{}: {}", path, line_of(section_key.source()));
+        if (section == "name") {  // the scenario's name, for map metadata and reports
+            const auto name = section_node.value<std::string>();
+            if (!name || name->empty())
+                throw UsageError(fmt::format("{}: name is {}; expected a non-empty string", where,
+                                             type_name(section_node.type())));
+            s.name = *name;
+            continue;
+        }
         const bool known = std::any_of(params.begin(), params.end(), [&](const ParamInfo& p) { return p.section == section; });
         const toml::table* table = section_node.as_table();
         if (!table)

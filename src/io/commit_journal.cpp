@@ -44,8 +44,27 @@ std::vector<std::string> names_of(const JsonValue& doc, const char* key, const s
 }  // namespace
 
 bool is_plain_name(const std::string& name) {
-    return !name.empty() && name[0] != '.' && name.find('/') == std::string::npos &&
-           name.find('\0') == std::string::npos;
+    if (name.empty() || name.find('\0') != std::string::npos) return false;
+    // Each part of "maps/zones.tif" is a plain, visible name: no "", ".", ".." or hidden part.
+    for (size_t a = 0;;) {
+        const size_t b = name.find('/', a);
+        if (b == a || name[a] == '.') return false;
+        if (b == std::string::npos) return true;
+        a = b + 1;
+    }
+}
+
+void make_parent_dirs(const std::string& dir, const std::string& name) {
+    const fs::path parent = fs::path(name).parent_path();
+    if (parent.empty()) return;
+    std::error_code ec;
+    fs::create_directories(fs::path(dir) / parent, ec);
+}
+
+void remove_empty_parents(const std::string& dir, const std::string& name) {
+    std::error_code ec;
+    for (fs::path p = fs::path(name).parent_path(); !p.empty(); p = p.parent_path())
+        if (!fs::remove(fs::path(dir) / p, ec)) break;  // not empty (the user's files stay), or gone
 }
 
 void sync_path(const std::string& path) {
@@ -115,6 +134,7 @@ void roll_forward(const std::string& dir, const CommitJournal& j) {
         const std::string from = in_dir(staging, name), to = in_dir(dir, name);
         std::error_code ec;
         if (!fs::exists(fs::symlink_status(from, ec))) continue;  // moved in before the interruption
+        make_parent_dirs(dir, name);
         if (std::rename(from.c_str(), to.c_str()) != 0)
             throw DataError(fmt::format("{}: cannot complete the interrupted commit: moving {} in failed: {}", dir,
                                         name, std::strerror(errno)));
@@ -124,6 +144,7 @@ void roll_forward(const std::string& dir, const CommitJournal& j) {
         if (std::remove(path.c_str()) != 0 && errno != ENOENT)
             throw DataError(fmt::format("{}: cannot complete the commit: removing the earlier {} failed: {}", dir, name,
                                         std::strerror(errno)));
+        remove_empty_parents(dir, name);
     }
     sync_path(dir);
     remove_journal(dir);

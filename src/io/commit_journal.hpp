@@ -18,8 +18,13 @@ struct CommitJournal {
 inline constexpr const char* journal_name = ".repot-commit.json";
 inline constexpr const char* staging_prefix = ".repot-staging-";
 
-// A file name repot may create or remove in an output folder: no '/', not "." or "..", not hidden.
+// A file name repot may create or remove in an output folder, relative to it: parts separated by '/'
+// (e.g. "maps/zones.tif"), none empty, "." or "..", none hidden.
 bool is_plain_name(const std::string& name);
+// Creates the folders of `name` inside `dir` ("maps" for "maps/zones.tif"); errors surface at the rename.
+void make_parent_dirs(const std::string& dir, const std::string& name);
+// Removes the folders of `name` inside `dir` that are left empty (an earlier run's "maps").
+void remove_empty_parents(const std::string& dir, const std::string& name);
 
 // Writes the journal: temporary file, fsync, rename over the final name, fsync of the folder.
 void write_journal(const std::string& dir, const CommitJournal& j);

@@ -86,7 +86,14 @@ OutputDir::~OutputDir() {
 std::string OutputDir::stage_path(const std::string& name) {
     if (!is_plain_name(name)) throw DataError(fmt::format("{}: '{}' is not a plain file name", dir_, name));
     if (std::find(names_.begin(), names_.end(), name) == names_.end()) names_.push_back(name);
+    make_parent_dirs(staging_, name);
     return in_dir(staging_, name);
+}
+
+std::string OutputDir::scratch_path(const std::string& name) const {
+    if (!is_plain_name(name) || name.find('/') != std::string::npos)
+        throw DataError(fmt::format("{}: '{}' is not a plain file name", dir_, name));
+    return in_dir(staging_, ".scratch-" + name);
 }
 
 void OutputDir::stage(const std::string& name, const std::string& content) {
@@ -137,6 +144,8 @@ std::vector<std::string> OutputDir::commit() {
     std::vector<bool> backed_up(names_.size(), false);
     for (size_t k = 0; k < names_.size(); ++k) {
         const std::string target = in_dir(dir_, names_[k]), backup = in_dir(old_dir, names_[k]);
+        make_parent_dirs(dir_, names_[k]);
+        make_parent_dirs(old_dir, names_[k]);
         bool ok = true;
         if (target_kind(target) == 1) {
             backed_up[k] = link(target.c_str(), backup.c_str()) == 0 || std::rename(target.c_str(), backup.c_str()) == 0;
@@ -149,7 +158,10 @@ std::vector<std::string> OutputDir::commit() {
         for (size_t i = 0; i <= k; ++i) {
             const std::string t = in_dir(dir_, names_[i]), b = in_dir(old_dir, names_[i]);
             if (backed_up[i]) restored &= std::rename(b.c_str(), t.c_str()) == 0;
-            else if (i < k) restored &= std::remove(t.c_str()) == 0;
+            else if (i < k) {
+                restored &= std::remove(t.c_str()) == 0;
+                remove_empty_parents(dir_, names_[i]);
+            }
         }
         if (!restored) {  // journal and staging folder stay: the next run in this folder completes the commit
             committed_ = true;

@@ -3,6 +3,7 @@
 // the zones it serves, and the reported actuals beside the computed values (never instead of them).
 // Fixed decimals keep the file byte-identical between runs.
 #include <fstream>
+#include <sstream>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -39,13 +40,11 @@ constexpr int kFrac = 4;
 
 }  // namespace
 
-void write_plants_csv(const std::string& path, const std::vector<WastePlant>& plants,
-                      const std::vector<WastePlantResult>& results,
-                      const std::map<std::string, std::vector<std::string>>& members) {
+std::string plants_csv(const std::vector<WastePlant>& plants, const std::vector<WastePlantResult>& results,
+                       const std::map<std::string, std::vector<std::string>>& members) {
     if (plants.size() != results.size())
-        throw std::invalid_argument("write_plants_csv: plants and results differ in length");
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) throw DataError(fmt::format("plants table {}: cannot open for writing", path));
+        throw std::invalid_argument("plants_csv: plants and results differ in length");
+    std::ostringstream out;
 
     std::vector<std::string> header{
         "plant_id", "plant_name", "operator_code", "operator_name", "host_zone", "host_from",
@@ -96,6 +95,16 @@ void write_plants_csv(const std::string& path, const std::vector<WastePlant>& pl
         row.push_back(fixed(p.heat_external_actual_gj, kQty));
         out << join(row, ',') << '\n';
     }
+    return out.str();
+}
+
+void write_plants_csv(const std::string& path, const std::vector<WastePlant>& plants,
+                      const std::vector<WastePlantResult>& results,
+                      const std::map<std::string, std::vector<std::string>>& members) {
+    const std::string text = plants_csv(plants, results, members);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw DataError(fmt::format("plants table {}: cannot open for writing", path));
+    out << text;
     out.flush();
     if (!out) throw DataError(fmt::format("plants table {}: write failed", path));
 }

@@ -299,6 +299,7 @@ std::vector<WastePlant> read_waste_plants(const std::string& path,
             const auto* pt = g->toPoint();
             p.x = pt->getX();
             p.y = pt->getY();
+            p.xy_crs_wkt = wkt;
             const auto zone = locate(*p.x, *p.y, wkt);
             if (!zone)
                 throw DataError(fmt::format("{}: point ({}, {}) lies in no municipality",

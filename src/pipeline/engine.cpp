@@ -47,8 +47,8 @@ constexpr Eigen::Index kSpan = 4096;
 // One worker's readers and scratch arrays (GDAL datasets are not thread-safe: one set per worker).
 class Worker {
 public:
-    Worker(const Inputs& in, const solar::TranspositionTable& table)
-        : in_(in), table_(table), zones_(in.zones), latitude_(in.grid) {
+    Worker(const Inputs& in, const solar::TranspositionTable& table, PixelSink* sink)
+        : in_(in), table_(table), sink_(sink), zones_(in.zones), latitude_(in.grid) {
         auto make = [&](const std::optional<RasterInput>& i, std::optional<RasterReader>& r) {
             if (i) r.emplace(*i, in.grid);
         };
@@ -96,6 +96,7 @@ public:
         read_layers(w);
         SkyContext sky{solar::MonthlySky::at(b_.latitude_deg), &table_};
         const Scenario& sc = in_.scenario;
+        if (sink_) pixel_values_.assign(sink_->layers().size(), std::vector<float>(size_t(w.size()), NAN));
         for (Eigen::Index off = 0; off < n; off += kSpan) {
             Span s{off, std::min(kSpan, n - off)};
             // Kernels write whole columns, the same ones in every span of a run, and never NaN. So a
@@ -115,12 +116,25 @@ public:
                     if (!std::isnan(values_(0, q))) written_.push_back(q);
             }
             sums.add(b_.zone.segment(s.offset, s.count), values_, written_);
+            if (sink_) keep_pixel_values(s);
         }
+        if (sink_) sink_->write_block(w, pixel_values_, zone_);
         if (b_.landuse.size()) sums.add_classes(b_.zone, b_.landuse);  // landcover.csv
         return true;
     }
 
 private:
+    // The span's values of the sink's layers, at their pixels' places in the window.
+    void keep_pixel_values(Span s) {
+        const auto& layers = sink_->layers();
+        for (size_t l = 0; l < layers.size(); ++l) {
+            const PixelLayer& L = layers[l];
+            float* dst = pixel_values_[l].data();
+            for (Eigen::Index j = 0; j < s.count; ++j)
+                if (values_(j, L.valid) > 0) dst[in_zone_(s.offset + j)] = float(values_(j, L.value) * L.scale);
+        }
+    }
+
     void read_single(RasterReader& r, const Window& w, Eigen::ArrayXd& dst) { r.read_at(w, in_zone_, dst); }
     void read_single(std::optional<RasterReader>& r, const Window& w, Eigen::ArrayXd& dst) {
         if (r) read_single(*r, w, dst);
@@ -209,6 +223,8 @@ private:
 
     const Inputs& in_;
     const solar::TranspositionTable& table_;
+    PixelSink* sink_;
+    std::vector<std::vector<float>> pixel_values_;  // per sink layer, the window's pixels
     ZoneRasterizer zones_;
     LatitudeOf latitude_;
     std::optional<RasterReader> roof_, ghi_, slope_, aspect_, shade_, temperature_, landuse_, terrain_, population_, heat_demand_;
@@ -249,8 +265,10 @@ BlockPlan plan_for_zones(const GridSpec& g, const ZoneSet& zones, int block_size
 }
 
 void request_stop() { stop_requested = true; }
+bool stop_requested_now() { return stop_requested; }
 
-ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const ProgressFn& progress, EngineStats& stats) {
+ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const ProgressFn& progress, EngineStats& stats,
+                           PixelSink* sink) {
     const GridSpec& g = in.grid;
     const BlockPlan blocks = plan_for_zones(g, in.zones, block_size);
     stats.blocks = (long long)BlockPlan(g, block_size, block_size).size();
@@ -272,7 +290,7 @@ ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const 
 
     auto work = [&] {
         try {
-            Worker worker(in, table);
+            Worker worker(in, table, sink);
             for (;;) {
                 size_t k = next_block++;
                 if (k >= blocks.size() || failed) break;

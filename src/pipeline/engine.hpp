@@ -3,6 +3,7 @@
 // merge the blocks' sums in block order.
 #include "inputs.hpp"
 #include "repot/accumulate.hpp"
+#include "repot/quantities.hpp"
 #include "repot/run.hpp"
 
 namespace repot {
@@ -14,6 +15,29 @@ struct EngineStats {
     double roof_above_pixel_max = 0;
 };
 
-ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const ProgressFn& progress, EngineStats& stats);
+// Per-pixel values of one quantity for the maps (--maps): column `value` × `scale` where column
+// `valid` is 1; NaN (not computed) elsewhere.
+struct PixelLayer {
+    Q value, valid;
+    double scale = 1;
+};
+
+// Receives the per-pixel values of every block the engine computes (the map outputs): the fast path
+// and the map path are one engine, the sink only sees the kernels' columns.
+class PixelSink {
+public:
+    virtual ~PixelSink() = default;
+    virtual const std::vector<PixelLayer>& layers() const = 0;
+    // Called from worker threads. `values`: one array of w.size() floats per layer, row-major;
+    // `zone`: zone index + 1 per pixel of the window, 0 outside every zone.
+    virtual void write_block(const Window& w, const std::vector<std::vector<float>>& values,
+                             const Eigen::ArrayXi& zone) = 0;
+};
+
+ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const ProgressFn& progress, EngineStats& stats,
+                           PixelSink* sink = nullptr);
+
+// True once SIGINT/SIGTERM asked the run to stop (for long steps after the blocks, e.g. building maps).
+bool stop_requested_now();
 
 }  // namespace repot

@@ -36,7 +36,7 @@ void file_entry(JsonWriter& j, const std::string& role, const std::string& path,
 
 std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t, const EngineStats& stats,
                           long long pixels_in_zones, const Timings& timings, const std::vector<std::string>& warnings,
-                          const std::vector<std::string>& outputs) {
+                          const std::vector<std::string>& outputs, const std::vector<MapOutput>& maps) {
     JsonWriter j;
     j.begin_object();
     // The layout of run.json and the CSVs; raised whenever a key or column changes meaning or goes away.
@@ -50,6 +50,14 @@ std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t
     // them again, and never touches any other file there.
     j.begin_array("outputs");
     for (const auto& name : outputs) j.value("", name);
+    j.end_array();
+
+    j.begin_array("maps");  // --maps: each map with what it holds and its checksum
+    for (const auto& m : maps) {
+        j.begin_object().value("file", m.name);
+        if (!m.source.empty()) j.value("source", m.source).value("tier", m.tier).value("unit", m.unit);
+        j.value("sha256", m.sha256).end_object();
+    }
     j.end_array();
 
     j.begin_array("inputs");
@@ -107,6 +115,7 @@ std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t
     j.value("outside_zones", (long long)g.pixel_count() - pixels_in_zones);
     j.value("blocks", stats.blocks).value("blocks_read", stats.blocks_processed).end_object();
 
+    j.value("scenario_name", in.scenario.name);
     j.begin_array("scenario");
     for (const auto& p : describe(in.scenario)) {
         std::string key = p.section + "." + p.key;

@@ -1,6 +1,7 @@
 #pragma once
 #include "engine.hpp"
 #include "inputs.hpp"
+#include "maps.hpp"
 #include "repot/results.hpp"
 
 namespace repot {
@@ -18,6 +19,6 @@ struct Timings {
 // run (names in --out, run.json included), which the next run into the folder may remove.
 std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t, const EngineStats& stats,
                           long long pixels_in_zones, const Timings& timings, const std::vector<std::string>& warnings,
-                          const std::vector<std::string>& outputs);
+                          const std::vector<std::string>& outputs, const std::vector<MapOutput>& maps);
 
 }  // namespace repot

@@ -14,6 +14,8 @@
 #include "inputs.hpp"
 #include "landcover.hpp"
 #include "manifest.hpp"
+#include "gpkg_output.hpp"
+#include "maps.hpp"
 #include "member_population.hpp"
 #include "repot/error.hpp"
 #include "../io/path_clash.hpp"
@@ -86,6 +88,7 @@ std::vector<NamedPath> output_paths(const RunOptions& o) {
     std::vector<std::string> names{"potential.csv", "potential_long.csv", "run.json"};
     if (!o.waste_plants.empty()) names.push_back("plants.csv");
     if (!o.landuse.empty()) names.push_back("landcover.csv");
+    if (o.maps) names.push_back("municipalities.gpkg");  // maps/ holds only files repot names itself
     std::vector<NamedPath> out;
     for (const auto& n : names) out.push_back({"--out", (std::filesystem::path(o.out) / n).string()});
     return out;
@@ -105,14 +108,17 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     refuse_clashing_paths(inputs, output_paths(o));
     Inputs in = open_inputs(o);
     fail_if_strict(o, in.zones.warnings());  // before an hour of work, when the inputs already warn
+    const int factor = o.maps && in.has_grid ? map_factor(in.grid, o.map_res) : 1;
     OutputDir out(o.out);  // before computing: an unwritable folder fails in a second, not after an hour
     for (const auto& p : inputs) out.keep(p.path);
+    std::unique_ptr<MapWriter> maps;
+    if (o.maps && in.has_grid) maps = std::make_unique<MapWriter>(in, out, factor, o.threads);
     timings.open_s = seconds_since(t0);
 
     auto t1 = std::chrono::steady_clock::now();
     EngineStats stats;
     ZoneSums sums(int(in.zones.zones().size()));
-    if (in.has_grid) sums = compute_zone_sums(in, o.threads, o.block_size, progress, stats);
+    if (in.has_grid) sums = compute_zone_sums(in, o.threads, o.block_size, progress, stats, maps.get());
     // Waste: per plant, then by host and (with a membership table) by the zones each plant serves.
     std::vector<std::string> warnings = in.zones.warnings();
     if (stats.roof_above_pixel_px > 0)
@@ -142,13 +148,18 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     long long in_zones = 0;
     for (int z = 1; z <= sums.zone_count(); ++z) in_zones += (long long)sums.get(z, q_pixels);
     out.stage("potential.csv", to_wide_csv(table));
-    if (!o.waste_plants.empty()) write_plants_csv(out.stage_path("plants.csv"), in.plants, plant_results, in.members);
+    const std::string plants = o.waste_plants.empty() ? "" : plants_csv(in.plants, plant_results, in.members);
+    if (!o.waste_plants.empty()) out.stage("plants.csv", plants);
     out.stage("potential_long.csv", to_long_csv(table));
     if (in.landuse) out.stage("landcover.csv", landcover_csv(in, sums));
+    std::vector<MapOutput> map_outputs;
+    if (maps) map_outputs = maps->finish();
+    if (o.maps)
+        stage_municipalities_gpkg(in, table, plants, out);
     timings.write_s = seconds_since(t2);
     std::vector<std::string> outputs = out.staged_names();
     outputs.push_back("run.json");
-    out.stage("run.json", manifest_json(o, in, table, stats, in_zones, timings, warnings, outputs));
+    out.stage("run.json", manifest_json(o, in, table, stats, in_zones, timings, warnings, outputs, map_outputs));
 
     RunSummary s;
     s.outputs = out.commit();
@@ -189,6 +200,10 @@ std::string describe_inputs(const RunOptions& o) {
         out += fmt::format(", waste from {} plants by host{}", in.plants.size(),
                            in.members.empty() ? "" : " and by the municipalities they serve");
     out += "\n";
+    std::string maps;
+    for (const auto& m : map_specs(in)) maps += fmt::format(" maps/{} ({} {}, {})", m.file, m.source, m.tier, m.unit);
+    out += fmt::format("--maps writes:{} maps/zones.tif maps/zones.csv{} municipalities.gpkg\n", maps,
+                       in.has_grid ? " maps/overview.png" : "");
     for (const auto& n : in.notes) out += "note: " + n.text + " [" + n.code + "]\n";
     return out;
 }

@@ -6,7 +6,7 @@
 
 #include <map>
 
-#include "cli_support.hpp"
+#include "maps_support.hpp"
 
 using namespace repot_cli_test;
 
@@ -19,7 +19,7 @@ TEST_CASE("cli tokyo inputs: land PV, ground heat and land cover for every mainl
                         "--ghi", (d / "irradiation/ghi_monsola_mainland_1km.tif").string(), "--landuse",
                         (d / "landcover/jaxa_hrlulc_v2111_tokyo_mainland_6677_10m.tif").string(), "--landuse-classes",
                         "builtin:jaxa", "--population", (d / "population/census2015_pop_500m_mesh5339.tif").string(),
-                        "--grid", "EPSG:6677:200:-80800,-55400,7800,-10800", "--no-checksum", "-q", "--out", out});
+                        "--grid", "EPSG:6677:200:-80800,-55400,7800,-10800", "--no-checksum", "-q", "--maps", "--out", out});
     INFO(describe(r));
     REQUIRE(r.code == 0);
     CsvTable t(read_text(fs::path(out) / "potential.csv"));
@@ -62,4 +62,23 @@ TEST_CASE("cli tokyo inputs: land PV, ground heat and land cover for every mainl
     CHECK(j.at("landuse_classes").at("assumption").b);
     CHECK(j.at("landuse_classes").at("id").str == "builtin:jaxa");
     CHECK_FALSE(j.at("landuse_classes").at("default").b);
+
+    // --maps: the GeoPackage holds all 62 municipalities with every CSV column; each map's sum over
+    // a zone's pixels (read here with GDAL) equals its CSV value. Solar heat per pixel comes before the
+    // household collector cap (population is given), so its map may only exceed the CSV.
+    check_gpkg_matches_csv(out, 62);
+    const Band zones = read_band((fs::path(out) / "maps/zones.tif").string());
+    for (const auto& name : kMaps) {
+        const auto sums = zonal_sums(read_band((fs::path(out) / "maps" / name).string()), zones);
+        const auto& [column, per_unit] = kCsvColumn.at(name);
+        for (size_t z = 0; z < t.body.size(); ++z) {
+            const std::string cell = t.body[z][t.col(column)];
+            INFO(name, " zone ", t.body[z][0]);
+            const double map = sums.count(int(z) + 1) ? sums.at(int(z) + 1) : 0.0;
+            if (cell.empty()) CHECK(map == 0);
+            else if (name.rfind("solar_heat", 0) == 0) CHECK(map >= std::stod(cell) * per_unit - 0.0005 * per_unit);
+            else check_sum(map, std::stod(cell) * per_unit, per_unit, name);
+        }
+    }
+    CHECK(fs::file_size(fs::path(out) / "maps/overview.png") < 500 * 1024);
 }

@@ -152,3 +152,40 @@ TEST_CASE("output dir: pseudo-filesystems are told from real folders") {
     CHECK(special_filesystem(fs::temp_directory_path().string()).empty());
     CHECK(contains(data_error([] { OutputDir out("/proc/repot-out"); }), "pseudo-filesystem"));
 }
+
+TEST_CASE("output dir: files in a sub-folder (maps/) are committed, and removed by a rerun that does not write them") {
+    Folder f;
+    {
+        OutputDir out(f.path.string());
+        out.stage("maps/a.tif", "map a");
+        std::ofstream(out.stage_path("maps/b.csv")) << "b";
+        CHECK(contains(data_error([&] { out.stage("maps/../x", "x"); }), "not a plain file name"));
+        CHECK(contains(data_error([&] { out.stage("maps/.hidden", "x"); }), "not a plain file name"));
+        CHECK(contains(data_error([&] { out.stage("maps//a", "x"); }), "not a plain file name"));
+        out.stage("run.json", R"({"outputs": ["maps/a.tif", "maps/b.csv", "run.json"]})");
+        out.commit();
+    }
+    CHECK(read(f.path / "maps/a.tif") == "map a");
+    CHECK(read(f.path / "maps/b.csv") == "b");
+    CHECK(names(f.path) == std::set<std::string>{"maps", "run.json"});
+    {  // the rerun writes no maps: both go, and the folder with them, empty
+        OutputDir out(f.path.string());
+        out.stage("run.json", R"({"outputs": ["run.json"]})");
+        out.commit();
+    }
+    CHECK(names(f.path) == std::set<std::string>{"run.json"});
+
+    {  // a file of the user's own in maps/ keeps the folder
+        OutputDir out(f.path.string());
+        out.stage("maps/a.tif", "map a");
+        out.stage("run.json", R"({"outputs": ["maps/a.tif", "run.json"]})");
+        out.commit();
+    }
+    write(f.path / "maps/mine.txt", "mine");
+    {
+        OutputDir out(f.path.string());
+        out.stage("run.json", R"({"outputs": ["run.json"]})");
+        out.commit();
+    }
+    CHECK(names(f.path / "maps") == std::set<std::string>{"mine.txt"});
+}
