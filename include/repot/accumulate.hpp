@@ -3,10 +3,15 @@
 // merged in block order, so the totals are identical for any number of threads.
 #include <Eigen/Core>
 #include <vector>
+#include <cstddef>
 
 #include "repot/quantities.hpp"
 
 namespace repot {
+
+// The sources whose technical energy is also summed per month (potential_monthly.csv).
+enum class MonthlySource : int { solar_roof = 0, solar_land = 1 };
+constexpr int kMonthlySources = 2;
 
 class ZoneSums {
 public:
@@ -14,7 +19,8 @@ public:
     // class_count: land-use classes whose pixels are counted per zone (0: none), plus one slot for no class.
     explicit ZoneSums(int zone_count, int class_count = 0)
         : zones_(zone_count), classes_(class_count), data_(size_t(zone_count + 1) * q_count, 0.0),
-          class_px_(class_count ? size_t(zone_count + 1) * size_t(class_count + 1) : 0, 0.0) {}
+          class_px_(class_count ? size_t(zone_count + 1) * size_t(class_count + 1) : 0, 0.0),
+          monthly_(size_t(zone_count + 1) * kMonthlySources * 12, 0.0) {}
 
     // Adds the columns of `values` (span × q_count) to the zones of `zone` (span), run by run:
     // neighbouring pixels mostly share a zone, so each run is one vectorised column sum.
@@ -22,6 +28,14 @@ public:
     // The same for only some columns of `values` (the others hold nothing to add).
     void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const std::vector<int>& columns);
     void merge(const ZoneSums& other);
+
+    // Adds rows × 12 monthly values to the zones of their rows: `zone` is the span's zone array,
+    // `rows` positions in it (ascending), `kwh` one row per position.
+    void add_monthly(MonthlySource s, const Eigen::Ref<const Eigen::ArrayXi>& zone, const std::vector<Eigen::Index>& rows,
+                     const Eigen::ArrayXXd& kwh);
+    double monthly(int slot, MonthlySource s, int month) const {
+        return monthly_[(size_t(slot) * kMonthlySources + size_t(s)) * 12 + size_t(month)];
+    }
 
     // Counts the pixels of each land-use class (index into the table, -1 for no class) per zone slot.
     void add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ref<const Eigen::ArrayXi>& cls);
@@ -37,6 +51,7 @@ private:
     int zones_ = 0, classes_ = 0;
     std::vector<double> data_;
     std::vector<double> class_px_;  // (zone slot) × (1 + class index): whole numbers, exact in any order
+    std::vector<double> monthly_;   // (zone slot) × source × month
 };
 
 }  // namespace repot

@@ -29,10 +29,18 @@ struct SkyContext {
     const solar::TranspositionTable* table = nullptr;  // once per run
 };
 
+// Monthly technical energy (kWh) of a span's panel pixels, for potential_monthly.csv: `rows` are
+// span positions (ascending), `kwh` is rows × 12. Months sum to the technical column of each pixel.
+struct MonthlyEnergy {
+    std::vector<Eigen::Index> rows;
+    Eigen::ArrayXXd kwh;
+};
+
 void coverage_kernel(const Block& b, Span s, Columns& out);
-void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const SkyContext& sky, Columns& out);
+void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const SkyContext& sky, Columns& out,
+                       MonthlyEnergy* monthly = nullptr);
 void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const LandUseTable& classes,
-                       const SkyContext& sky, Columns& out);
+                       const SkyContext& sky, Columns& out, MonthlyEnergy* monthly = nullptr);
 
 // Roof eligibility of method.md §3 (1 eligible, 0 not) for slope/aspect/shade arrays.
 Eigen::ArrayXd roof_eligible(const Eigen::ArrayXd& slope, const Eigen::ArrayXd& aspect, const Eigen::ArrayXd& shade,

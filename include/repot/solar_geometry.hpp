@@ -99,16 +99,17 @@ struct MonthlySky {
 };
 
 // H_A in kWh/m2/yr per pixel for one plane shared by all pixels. ghi_monthly is n x 12
-// (column m = month m, kWh/m2 per month). NaN GHI propagates to NaN.
+// (column m = month m, kWh/m2 per month). NaN GHI propagates to NaN. `monthly`, when given, receives
+// the in-plane irradiation of each month (n x 12, kWh/m2 per month; the annual value is their sum).
 Eigen::ArrayXd inplane_fixed_plane(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_monthly, const MonthlySky& sky,
                                    const TranspositionTable& table, double tilt_deg,
-                                   double aspect_deg);
+                                   double aspect_deg, Eigen::ArrayXXd* monthly = nullptr);
 
 // H_A in kWh/m2/yr per pixel with a plane per pixel (tilt_deg, aspect_deg of length n).
-// NaN tilt or aspect gives NaN.
+// NaN tilt or aspect gives NaN. `monthly` as for inplane_fixed_plane.
 Eigen::ArrayXd inplane_per_pixel(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_monthly, const MonthlySky& sky,
                                  const TranspositionTable& table, const Eigen::ArrayXd& tilt_deg,
-                                 const Eigen::ArrayXd& aspect_deg);
+                                 const Eigen::ArrayXd& aspect_deg, Eigen::ArrayXXd* monthly = nullptr);
 
 // Split an annual GHI (n) into months (n x 12) with a profile of 12 shares summing to 1.
 Eigen::ArrayXXd split_annual(const Eigen::ArrayXd& annual, const std::array<double, 12>& shares);

@@ -49,11 +49,29 @@ void ZoneSums::add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const E
     }
 }
 
+void ZoneSums::add_monthly(MonthlySource s, const Eigen::Ref<const Eigen::ArrayXi>& zone,
+                           const std::vector<Eigen::Index>& rows, const Eigen::ArrayXXd& kwh) {
+    if (Eigen::Index(rows.size()) > kwh.rows()) throw std::invalid_argument("monthly rows and values differ");
+    // Run by run of rows in one zone, like add(): the same additions in the same order every time.
+    size_t start = 0;
+    while (start < rows.size()) {
+        const int z = zone(rows[start]);
+        size_t end = start + 1;
+        while (end < rows.size() && zone(rows[end]) == z) ++end;
+        if (z < 0 || z > zones_) throw std::out_of_range("zone index out of range");
+        double* slot = &monthly_[(size_t(z) * kMonthlySources + size_t(s)) * 12];
+        for (int m = 0; m < 12; ++m)
+            slot[m] += kwh.col(m).segment(Eigen::Index(start), Eigen::Index(end - start)).sum();
+        start = end;
+    }
+}
+
 void ZoneSums::merge(const ZoneSums& other) {
     if (other.data_.size() != data_.size() || other.class_px_.size() != class_px_.size())
         throw std::invalid_argument("merging sums of different zone sets");
     for (size_t i = 0; i < data_.size(); ++i) data_[i] += other.data_[i];
     for (size_t i = 0; i < class_px_.size(); ++i) class_px_[i] += other.class_px_[i];
+    for (size_t i = 0; i < monthly_.size(); ++i) monthly_[i] += other.monthly_[i];
 }
 
 }  // namespace repot

@@ -173,8 +173,9 @@ MonthlySky MonthlySky::at(double lat_deg) {
 
 Eigen::ArrayXd inplane_fixed_plane(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_monthly, const MonthlySky& sky,
                                    const TranspositionTable& table, double tilt_deg,
-                                   double aspect_deg) {
+                                   double aspect_deg, Eigen::ArrayXXd* monthly) {
     check_monthly(ghi_monthly);
+    if (monthly) monthly->resize(ghi_monthly.rows(), 12);
     const std::array<double, 12> rb = table.rb_months(tilt_deg, aspect_deg);
     const double cb = std::cos(tilt_deg * kDeg);
     const double sky_view = (1.0 + cb) / 2.0;               // isotropic diffuse view factor
@@ -183,6 +184,7 @@ Eigen::ArrayXd inplane_fixed_plane(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_
     for (int m = 0; m < 12; ++m) {
         const auto h = ghi_monthly.col(m);
         if (sky.h0_kwh[m] <= 0.0) {  // no sun: all of it is diffuse
+            if (monthly) monthly->col(m) = h * (sky_view + ground);
             total += h * (sky_view + ground);
             continue;
         }
@@ -192,14 +194,19 @@ Eigen::ArrayXd inplane_fixed_plane(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_
         const double c0 = low_sun ? 1.391 : 1.311, c1 = low_sun ? -3.560 : -3.022,
                      c2 = low_sun ? 4.189 : 3.427, c3 = low_sun ? -2.137 : -1.821;
         const auto kt = (h * (1.0 / sky.h0_kwh[m])).max(kErbsKtMin).min(kErbsKtMax);
-        total += h * (rb[m] + ground + (c0 + kt * (c1 + kt * (c2 + kt * c3))) * (sky_view - rb[m]));
+        if (monthly) {
+            monthly->col(m) = h * (rb[m] + ground + (c0 + kt * (c1 + kt * (c2 + kt * c3))) * (sky_view - rb[m]));
+            total += monthly->col(m);
+        } else {
+            total += h * (rb[m] + ground + (c0 + kt * (c1 + kt * (c2 + kt * c3))) * (sky_view - rb[m]));
+        }
     }
     return total;
 }
 
 Eigen::ArrayXd inplane_per_pixel(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_monthly, const MonthlySky& sky,
                                  const TranspositionTable& table, const Eigen::ArrayXd& tilt_deg,
-                                 const Eigen::ArrayXd& aspect_deg) {
+                                 const Eigen::ArrayXd& aspect_deg, Eigen::ArrayXXd* monthly) {
     check_monthly(ghi_monthly);
     const Eigen::Index n = ghi_monthly.rows();
     if (tilt_deg.size() != n || aspect_deg.size() != n)
@@ -214,10 +221,16 @@ Eigen::ArrayXd inplane_per_pixel(const Eigen::Ref<const Eigen::ArrayXXd>& ghi_mo
     const Eigen::ArrayXd sky_view = (1.0 + cb) / 2.0;
     const Eigen::ArrayXd ground = table.albedo() * (1.0 - cb) / 2.0;
     Eigen::ArrayXd total = Eigen::ArrayXd::Zero(n);
+    if (monthly) monthly->resize(n, 12);
     for (int m = 0; m < 12; ++m) {
         const auto h = ghi_monthly.col(m);
         const Eigen::ArrayXd d = diffuse_share(h, sky.h0_kwh[m], sky.sunset_rad[m]);
-        total += h * ((1.0 - d) * rb.col(m) + d * sky_view + ground);
+        if (monthly) {
+            monthly->col(m) = h * ((1.0 - d) * rb.col(m) + d * sky_view + ground);
+            total += monthly->col(m);
+        } else {
+            total += h * ((1.0 - d) * rb.col(m) + d * sky_view + ground);
+        }
     }
     return total;
 }

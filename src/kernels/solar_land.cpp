@@ -4,7 +4,8 @@
 namespace repot {
 
 void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const LandUseTable& classes,
-                       const SkyContext& sky, Columns& out) {
+                       const SkyContext& sky, Columns& out, MonthlyEnergy* monthly) {
+    if (monthly) monthly->rows.clear();
     if (!b.landuse.size() || !b.ghi_year.size()) return;
     const Eigen::Index n = s.count;
     const auto& cls = classes.classes();
@@ -32,8 +33,13 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
     Eigen::ArrayXXd scratch;
     if (!rows.empty())
         H_plane(rows) = solar::inplane_fixed_plane(monthly_ghi(b, s, rows, scratch), sky.sky, *sky.table,
-                                                   p.panel_tilt_deg, p.panel_aspect_deg);
+                                                   p.panel_tilt_deg, p.panel_aspect_deg,
+                                                   monthly ? &monthly->kwh : nullptr);
     Eigen::ArrayXd technical = capacity * H_plane * p.design_factor;
+    if (monthly && !rows.empty()) {  // kWh per month: capacity × design factor × each month's H
+        monthly->rows = rows;
+        for (size_t k = 0; k < rows.size(); ++k) monthly->kwh.row(Eigen::Index(k)) *= capacity(rows[k]) * p.design_factor;
+    }
     out.col(q_land_technical_kwh) = technical;
     Eigen::ArrayXd usable = technical * inclusion_span(b, s);
     if (b.terrain_slope.size()) {

@@ -59,7 +59,9 @@ void screen_valid(const double* __restrict roof_px, const double* __restrict v, 
 }
 }  // namespace
 
-void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const SkyContext& sky, Columns& out) {
+void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const SkyContext& sky, Columns& out,
+                       MonthlyEnergy* monthly) {
+    if (monthly) monthly->rows.clear();
     if (!b.roof.size() || !b.ghi_year.size()) return;
     const Eigen::Index n = s.count;
     const bool sloped = b.slope.size() > 0, shaded = b.shade.size() > 0;
@@ -99,6 +101,7 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
     // the costly part of a pixel and only pixels with eligible roof need it (nor have monthly GHI).
     const auto rows = positive_rows(out.col(q_eligible_roof_m2));
     Eigen::ArrayXd H_plane = Eigen::ArrayXd::Zero(n);
+    Eigen::ArrayXXd* H_months = monthly ? &monthly->kwh : nullptr;  // per month, then scaled to kWh below
     if (!rows.empty()) {
         Eigen::ArrayXXd scratch;
         const auto H_panel = monthly_ghi(b, s, rows, scratch);
@@ -107,16 +110,24 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
             const auto flat = tilt < p.flat_below_deg;
             H_plane(rows) = solar::inplane_per_pixel(H_panel, sky.sky, *sky.table,
                                                      flat.select(p.flat_panel_tilt_deg, tilt.max(0.0).min(90.0)),
-                                                     flat.select(p.flat_panel_aspect_deg, face_aspect));
+                                                     flat.select(p.flat_panel_aspect_deg, face_aspect), H_months);
         } else {
-            H_plane(rows) =
-                solar::inplane_fixed_plane(H_panel, sky.sky, *sky.table, p.flat_panel_tilt_deg, p.flat_panel_aspect_deg);
+            H_plane(rows) = solar::inplane_fixed_plane(H_panel, sky.sky, *sky.table, p.flat_panel_tilt_deg,
+                                                       p.flat_panel_aspect_deg, H_months);
         }
     }
     const Eigen::ArrayXd inclusion = b.inclusion.size() ? inclusion_span(b, s) : Eigen::ArrayXd();
     roof_tiers(eligible, H_plane.data(), shaded ? shade.data() : nullptr, inclusion.size() ? inclusion.data() : nullptr,
                p, out.col(q_roof_capacity_kw).data(), out.col(q_collector_m2).data(), out.col(q_collector_kwh).data(),
                out.col(q_roof_technical_kwh).data(), out.col(q_roof_usable_kwh).data(), n);
+    if (monthly && !rows.empty()) {
+        // kWh per month: the technical tier's factors (capacity, shade, design factor) × each month's H.
+        monthly->rows = rows;
+        for (size_t k = 0; k < rows.size(); ++k) {
+            const Eigen::Index i = rows[k];
+            monthly->kwh.row(Eigen::Index(k)) *= out(i, q_roof_capacity_kw) * (shaded ? shade(i) : 1.0) * p.design_factor;
+        }
+    }
 }
 
 }  // namespace repot

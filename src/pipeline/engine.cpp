@@ -106,8 +106,13 @@ public:
             if (fresh) values_.setConstant(s.count, q_count, NAN);
             if (ghi_) read_monthly_ghi(w, off / kSpan);
             coverage_kernel(b_, s, values_);
-            solar_roof_kernel(b_, s, sc.solar_roof, sky, values_);
-            if (in_.classes) solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_);
+            solar_roof_kernel(b_, s, sc.solar_roof, sky, values_, &monthly_);
+            sums.add_monthly(MonthlySource::solar_roof, b_.zone.segment(s.offset, s.count), monthly_.rows, monthly_.kwh);
+            if (in_.classes) {
+                solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_, &monthly_);
+                sums.add_monthly(MonthlySource::solar_land, b_.zone.segment(s.offset, s.count), monthly_.rows,
+                                 monthly_.kwh);
+            }
             solar_heat_kernel(b_, s, sc.solar_heat, values_);
             ground_heat_kernel(b_, s, sc.ground_heat, in_.classes ? &*in_.classes : nullptr, values_);
             if (fresh) {
@@ -236,6 +241,7 @@ private:
     Eigen::ArrayXi span_pixels_;            // window indices of one span's panel positions
     Block b_;
     Columns values_;
+    MonthlyEnergy monthly_;  // one source's monthly energy of the current span
     std::vector<int> written_;  // the columns of values_ the kernels write
     Eigen::ArrayXXd buf_;
 };

@@ -16,6 +16,7 @@
 #include "manifest.hpp"
 #include "gpkg_output.hpp"
 #include "maps.hpp"
+#include "monthly_csv.hpp"
 #include "member_population.hpp"
 #include "repot/error.hpp"
 #include "../io/path_clash.hpp"
@@ -85,7 +86,7 @@ std::vector<NamedPath> input_paths(const RunOptions& o) {
 
 // Every file the run would write into --out (the names staged below).
 std::vector<NamedPath> output_paths(const RunOptions& o) {
-    std::vector<std::string> names{"potential.csv", "potential_long.csv", "run.json"};
+    std::vector<std::string> names{"potential.csv", "potential_long.csv", "potential_monthly.csv", "run.json"};
     if (!o.waste_plants.empty()) names.push_back("plants.csv");
     if (!o.landuse.empty()) names.push_back("landcover.csv");
     if (o.maps) names.push_back("municipalities.gpkg");  // maps/ holds only files repot names itself
@@ -152,6 +153,7 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     if (!o.waste_plants.empty()) out.stage("plants.csv", plants);
     out.stage("potential_long.csv", to_long_csv(table));
     if (in.landuse) out.stage("landcover.csv", landcover_csv(in, sums));
+    out.stage("potential_monthly.csv", monthly_csv(in, sums, table));
     std::vector<MapOutput> map_outputs;
     if (maps) map_outputs = maps->finish();
     if (o.maps)

@@ -123,7 +123,7 @@ TEST_CASE("cli errors: a failing run leaves the earlier outputs untouched") {
     auto ok = run_repot(tc.run_args(out.string()));
     INFO(describe(ok));
     REQUIRE(ok.code == 0);
-    const std::set<std::string> files{"landcover.csv", "potential.csv", "potential_long.csv", "run.json"};
+    const std::set<std::string> files{"landcover.csv", "potential.csv", "potential_long.csv", "potential_monthly.csv", "run.json"};
     REQUIRE(files_in(out) == files);
     std::map<std::string, std::string> before;
     for (const auto& f : files) before[f] = read_text(out / f);

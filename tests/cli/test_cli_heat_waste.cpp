@@ -255,7 +255,7 @@ const char* const kZones[] = {"13101", "13102", "13103"};
 void check_outputs_exist(const fs::path& out, bool plants) {
     std::set<std::string> files;
     for (const auto& e : fs::directory_iterator(out)) files.insert(e.path().filename().string());
-    std::set<std::string> expected{"potential.csv", "potential_long.csv", "run.json"};
+    std::set<std::string> expected{"potential.csv", "potential_long.csv", "potential_monthly.csv", "run.json"};
     if (plants) expected.insert("plants.csv");
     CHECK(files == expected);
 }

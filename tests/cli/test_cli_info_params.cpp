@@ -127,6 +127,10 @@ TEST_CASE("cli info: the tiny case") {
     CHECK(contains(r.out, "12 band(s)"));
     CHECK(contains(r.out, "land-use classes: 12"));
     CHECK(contains(r.out, "solar_land"));
+    CHECK(contains(r.out, "--maps writes: maps/solar_roof_usable_kwh.tif (solar_roof usable, kWh/yr) "
+                          "maps/solar_land_usable_kwh.tif (solar_land usable, kWh/yr) maps/solar_heat_technical_gj.tif "
+                          "(solar_heat technical, GJ/yr) maps/ground_heat_technical_gj.tif (ground_heat technical, GJ/yr) "
+                          "maps/zones.tif maps/zones.csv maps/overview.png municipalities.gpkg\n"));
 
     SUBCASE("without land use it says land PV is not computed") {
         auto r2 = run_repot(tc.args("info", "", false));
@@ -134,6 +138,7 @@ TEST_CASE("cli info: the tiny case") {
         REQUIRE(r2.code == 0);
         CHECK_FALSE(contains(r2.out, "\n  landuse: "));
         CHECK(contains(r2.out, "land PV is not computed"));
+        CHECK_FALSE(contains(r2.out, "maps/solar_land_usable_kwh.tif"));
     }
     SUBCASE("a bad input fails as run would") {
         TempDir dir("info");

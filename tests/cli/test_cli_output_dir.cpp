@@ -16,7 +16,7 @@ using namespace repot_cli_test;
 namespace {
 
 const std::string kPlants = "facility_code,facility_name,annual_throughput_t,host_city_code\nP1,one,1000,101\n";
-const std::set<std::string> kOutputs{"landcover.csv", "potential.csv", "potential_long.csv", "run.json"};
+const std::set<std::string> kOutputs{"landcover.csv", "potential.csv", "potential_long.csv", "potential_monthly.csv", "run.json"};
 
 std::map<std::string, std::string> contents(const fs::path& dir) {
     std::map<std::string, std::string> out;
@@ -131,7 +131,7 @@ TEST_CASE("cli output dir: an interrupted commit is completed by the next run, s
     auto r = run_repot(with_flag(tc.run_args(out.string()), "--landuse", bad_landuse));
     INFO(describe(r));
     CHECK(r.code == 1);
-    CHECK(files_in(out) == std::set<std::string>{"landcover.csv", "potential.csv", "potential_long.csv", "run.json"});
+    CHECK(files_in(out) == std::set<std::string>{"landcover.csv", "potential.csv", "potential_long.csv", "potential_monthly.csv", "run.json"});
     CHECK(read_text(out / "potential.csv") == "zone_id\nnew\n");
     CHECK(read_text(out / "run.json") == new_run_json);
     CHECK(read_text(out / "potential_long.csv") == before.at("potential_long.csv"));
@@ -169,7 +169,8 @@ TEST_CASE("cli output dir: a rerun removes the earlier outputs it does not write
     write_text(plants, kPlants);
     run_ok(with_plants(tc, out, plants));
     CHECK(outputs_listed(out / "run.json") ==
-          std::vector<std::string>{"potential.csv", "plants.csv", "potential_long.csv", "landcover.csv", "run.json"});
+          std::vector<std::string>{"potential.csv", "plants.csv", "potential_long.csv", "landcover.csv",
+                                   "potential_monthly.csv", "run.json"});
     write_text(out / "notes.txt", "my notes\n");
 
     run_ok(tc.run_args(out.string()));  // no --waste-plants this time
@@ -178,13 +179,14 @@ TEST_CASE("cli output dir: a rerun removes the earlier outputs it does not write
     CHECK(files_in(out) == expected);
     CHECK(read_text(out / "notes.txt") == "my notes\n");
     CHECK(outputs_listed(out / "run.json") ==
-          std::vector<std::string>{"potential.csv", "potential_long.csv", "landcover.csv", "run.json"});
+          std::vector<std::string>{"potential.csv", "potential_long.csv", "landcover.csv", "potential_monthly.csv",
+                                   "run.json"});
 
     // A plants.csv the last run.json does not list is the user's: the next run leaves it.
     write_text(out / "plants.csv", kPlants);
     run_ok(tc.run_args(out.string(), false));  // and without --landuse: landcover.csv was listed, it goes
     CHECK(files_in(out) == std::set<std::string>{"notes.txt", "plants.csv", "potential.csv", "potential_long.csv",
-                                                 "run.json"});
+                                                 "potential_monthly.csv", "run.json"});
     CHECK(read_text(out / "plants.csv") == kPlants);
 }
 

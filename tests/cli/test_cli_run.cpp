@@ -33,6 +33,7 @@ struct Expected {
     double px = 0, roof_valid = 0, roof_area = 0, ghi_sum = 0;
     double roof_th_kwh = 0, roof_cap_kw = 0, roof_tech_kwh = 0;
     double lu_valid = 0, land_area = 0, land_th_kwh = 0, land_cap_kw = 0, land_tech_kwh = 0;
+    std::array<double, 12> roof_tech_month_kwh{}, land_tech_month_kwh{};  // P · H_m · K per month
 };
 
 Expected expected_for(int zone) {
@@ -52,6 +53,7 @@ Expected expected_for(int zone) {
                 const double P = R * kCoverage * kRoofDensity;  // no slope layer: every roof flat and eligible
                 e.roof_cap_kw += P;
                 e.roof_tech_kwh += P * H * kDesign;  // E_tech = P · H_A · K / (1 kW/m²)
+                for (int m = 0; m < 12; ++m) e.roof_tech_month_kwh[size_t(m)] += P * TinyCase::ghi_at(c, r, m) * kDesign;
             }
             const int code = TinyCase::code_at(c, r);
             if (code == 0) continue;  // land-use nodata
@@ -64,6 +66,7 @@ Expected expected_for(int zone) {
             const double P = open_m2 * cls.pv_fraction * kLandDensity;  // (A_px − R) · pv_fraction · ρ_land
             e.land_cap_kw += P;
             e.land_tech_kwh += P * H * kDesign;
+            for (int m = 0; m < 12; ++m) e.land_tech_month_kwh[size_t(m)] += P * TinyCase::ghi_at(c, r, m) * kDesign;
         }
     return e;
 }
@@ -283,11 +286,32 @@ void check_manifest(const std::string& text, bool landuse) {
     CHECK(note == !landuse);
 }
 
+// potential_monthly.csv: 12 rows per zone and source whose technical tier is computed (roof PV in
+// Alpha only: Beta has no roof data), each month's P · H_m · K summed by hand.
+void check_monthly(const fs::path& out, bool landuse) {
+    CsvTable t(read_text(out / "potential_monthly.csv"));
+    CHECK(t.header == std::vector<std::string>{"zone_id", "zone_name", "source", "tier", "month", "value", "unit"});
+    std::map<std::string, std::array<double, 12>> expected{{"101 solar_roof", expected_for(101).roof_tech_month_kwh}};
+    if (landuse) {
+        expected["101 solar_land"] = expected_for(101).land_tech_month_kwh;
+        expected["102 solar_land"] = expected_for(102).land_tech_month_kwh;
+    }
+    CHECK(t.body.size() == 12 * expected.size());
+    for (const auto& row : t.body) {
+        const std::string key = row[0] + " " + row[2];
+        REQUIRE_MESSAGE(expected.count(key), key);
+        CHECK(row[3] == "technical");
+        CHECK(row[6] == "MWh");
+        const int month = std::stoi(row[4]);
+        check_cell(key + " month " + row[4], row[5], expected.at(key)[size_t(month - 1)] / 1000, 3);
+    }
+}
+
 void check_tiny_outputs(const fs::path& out, bool landuse) {
     // Exactly the outputs (landcover.csv with land use): no staged temporaries or probes left behind.
     std::set<std::string> files;
     for (const auto& e : fs::directory_iterator(out)) files.insert(e.path().filename().string());
-    std::set<std::string> expected{"potential.csv", "potential_long.csv", "run.json"};
+    std::set<std::string> expected{"potential.csv", "potential_long.csv", "potential_monthly.csv", "run.json"};
     if (landuse) expected.insert("landcover.csv");
     CHECK(files == expected);
 
@@ -306,6 +330,7 @@ void check_tiny_outputs(const fs::path& out, bool landuse) {
     check_zone_with_roofs(t, "101", landuse);
     check_zone_without_roofs(t, landuse);
     check_zone_outside_grid(t);
+    check_monthly(out, landuse);
     if (!landuse)
         for (const char* id : {"101", "102"})
             for (const char* c : kLandColumns) {

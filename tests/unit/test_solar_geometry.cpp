@@ -208,6 +208,39 @@ TEST_CASE("in-plane irradiation: fixed plane and per-pixel agree") {
                     std::invalid_argument);
 }
 
+TEST_CASE("in-plane irradiation per month: the months add up to the annual value, which does not change") {
+    const solar::TranspositionTable table(kTokyoLat);
+    const auto sky = solar::MonthlySky::at(kTokyoLat);
+    Eigen::ArrayXXd g(2, 12);
+    for (int m = 0; m < 12; ++m) g(0, m) = kTokyoGhi[m], g(1, m) = 1.5 * kTokyoGhi[m];
+    Eigen::ArrayXXd months;
+    const Eigen::ArrayXd fixed = solar::inplane_fixed_plane(g, sky, table, 15.0, 180.0, &months);
+    CHECK((fixed == solar::inplane_fixed_plane(g, sky, table, 15.0, 180.0)).all());  // bit for bit
+    REQUIRE(months.rows() == 2);
+    REQUIRE(months.cols() == 12);
+    for (Eigen::Index k = 0; k < 2; ++k) {
+        double sum = 0;
+        for (int m = 0; m < 12; ++m) sum += months(k, m);
+        CHECK(sum == fixed(k));  // the annual value is accumulated month by month in this order
+    }
+    // Each month alone: the same month with every other month's GHI set to 0 gives that month's value.
+    for (int m : {0, 5, 11}) {
+        Eigen::ArrayXXd one = Eigen::ArrayXXd::Zero(2, 12);
+        one.col(m) = g.col(m);
+        const Eigen::ArrayXd alone = solar::inplane_fixed_plane(one, sky, table, 15.0, 180.0);
+        CHECK(months(0, m) == doctest::Approx(alone(0)).epsilon(1e-12));
+        CHECK(months(1, m) == doctest::Approx(alone(1)).epsilon(1e-12));
+    }
+    const Eigen::ArrayXd tilt = Eigen::ArrayXd::Constant(2, 35.0), aspect = Eigen::ArrayXd::Constant(2, 135.0);
+    const Eigen::ArrayXd per = solar::inplane_per_pixel(g, sky, table, tilt, aspect, &months);
+    CHECK((per == solar::inplane_per_pixel(g, sky, table, tilt, aspect)).all());
+    for (Eigen::Index k = 0; k < 2; ++k) {
+        double sum = 0;
+        for (int m = 0; m < 12; ++m) sum += months(k, m);
+        CHECK(sum == per(k));
+    }
+}
+
 TEST_CASE("split an annual GHI into months") {
     std::array<double, 12> shares{};
     const double total = [] {

@@ -1,0 +1,34 @@
+#include "monthly_csv.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "repot/text_table.hpp"
+
+namespace repot {
+
+std::string monthly_csv(const Inputs& in, const ZoneSums& sums, const ResultsTable& table) {
+    struct Source {
+        MonthlySource id;
+        const char* name;
+        const char* technical_column;  // a zone without it has no monthly rows
+    };
+    constexpr Source kSources[] = {{MonthlySource::solar_roof, "solar_roof", "solar_roof_technical_mwh"},
+                                   {MonthlySource::solar_land, "solar_land", "solar_land_technical_mwh"}};
+    std::string out = "zone_id,zone_name,source,tier,month,value,unit\n";
+    const auto& zones = in.zones.zones();
+    if (table.rows.size() != zones.size()) throw std::logic_error("monthly_csv: one table row per zone expected");
+    for (size_t k = 0; k < zones.size(); ++k) {
+        if (table.rows[k].zone_id != zones[k].id) throw std::logic_error("monthly_csv: rows out of zone order");
+        for (const Source& s : kSources) {
+            if (!table.value(k, s.technical_column)) continue;
+            const std::string head = fmt::format("{},{},{},technical,", csv_field(zones[k].id), csv_field(zones[k].name), s.name);
+            for (int m = 0; m < 12; ++m)
+                out += fmt::format("{}{},{},MWh\n", head, m + 1, format_number(sums.monthly(int(k) + 1, s.id, m) / 1000.0, 3));
+        }
+    }
+    return out;
+}
+
+}  // namespace repot
