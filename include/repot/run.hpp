@@ -16,6 +16,7 @@ struct RunOptions {
     std::vector<std::string> inclusion;
     // tables
     std::string waste_plants, waste_members;
+    std::string facilities, facility_category_field = "category";  // counted per zone: facilities.csv
     // run plumbing
     std::string grid;          // raster path or EPSG:CODE:RES:XMIN,YMIN,XMAX,YMAX; default: the roof grid
     std::string scenario;      // TOML file
@@ -25,6 +26,7 @@ struct RunOptions {
     bool strict = false;       // every warning is an error (exit 1)
     bool maps = false;         // maps/*.tif, maps/overview.png, municipalities.gpkg
     double map_res = 0;        // map pixel size (m), a whole multiple of the grid's; 0: the grid's
+    bool csv_bom = false;      // CSVs start with a UTF-8 BOM (Excel then reads them as UTF-8)
     std::string out;           // output folder
     std::vector<std::string> command_line;  // recorded in run.json
 };
@@ -45,6 +47,8 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress = {});
 // Asks a running run() to stop at the next block (safe to call from a signal handler); run() then
 // throws Interrupted and writes nothing.
 void request_stop();
+// True once request_stop() was called (long steps after the blocks poll it: maps, reports).
+bool stop_requested_now();
 
 // What `repot info` prints: the grid, every input and what will be computed; throws on the same
 // problems as run() would, before any computation.

@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "input_flags.hpp"
 #include "repot/run.hpp"
+#include "../report/report.hpp"
 #include "validators.hpp"
 
 namespace repot::cli {
@@ -35,6 +36,8 @@ void add_run_command(CLI::App& root, Action& action) {
     auto o = std::make_shared<RunOptions>();
     auto quiet = std::make_shared<bool>(false);
     auto json = std::make_shared<bool>(false);
+    auto report = std::make_shared<bool>(false);
+    auto report_options = std::make_shared<ReportOptions>();
     CLI::App* cmd = root.add_subcommand("run", "Survey the potential of every zone and write CSV reports and run.json");
     add_input_flags(cmd, *o);
     cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(whole_number(0, std::numeric_limits<int>::max(), "0 (all cores) or more"));
@@ -50,14 +53,29 @@ void add_run_command(CLI::App& root, Action& action) {
                     "Map pixel size in metres, a whole multiple of the grid's: pixels summed (default: the grid's)")
         ->check(positive_number())
         ->needs("--maps");
+    cmd->add_flag("--csv-bom", o->csv_bom, "Start every CSV with a UTF-8 BOM (Excel then shows Japanese names right)");
+    cmd->add_option("--facilities", o->facilities,
+                    "Facility layer (points or polygons with a category: station, public_facility, ...) counted per zone "
+                    "into facilities.csv for the smart-community indicators");
+    cmd->add_option("--facility-category-field", o->facility_category_field,
+                    "Field of --facilities holding the category (default: category)")
+        ->needs("--facilities");
+    cmd->add_flag("--report", *report, "Then write the report (as `repot report DIR`) into --out");
+    add_report_flags(cmd, *report_options);
     cmd->add_option("--out", o->out, "Output folder (created if missing)")->required();
     cmd->add_flag("-q,--quiet", *quiet, "No progress or summary on the terminal");
     cmd->add_flag("--progress-json", *json, "Progress as JSON lines on stderr");
     action = nullptr;
-    cmd->callback([&action, o, quiet, json] {
-        action = [o, quiet, json] {
+    cmd->callback([&action, o, quiet, json, report, report_options] {
+        action = [o, quiet, json, report, report_options] {
             o->command_line = invocation();
             RunSummary s = run(*o, make_progress(*quiet, *json));
+            if (*report) {  // a second transaction on the finished folder, as `repot report` would do
+                report_options->dir = o->out;
+                report_options->csv_bom = o->csv_bom;
+                const auto files = write_report(*report_options, stop_requested_now);
+                s.outputs.insert(s.outputs.end(), files.begin(), files.end());
+            }
             if (!*quiet) {
                 std::fputs(s.table.c_str(), stdout);
                 std::printf("%d zones (%d on the grid), %lld pixels (%lld outside every zone), %lld of %lld blocks read\n",

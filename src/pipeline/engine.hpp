@@ -37,7 +37,4 @@ public:
 ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const ProgressFn& progress, EngineStats& stats,
                            PixelSink* sink = nullptr);
 
-// True once SIGINT/SIGTERM asked the run to stop (for long steps after the blocks, e.g. building maps).
-bool stop_requested_now();
-
 }  // namespace repot

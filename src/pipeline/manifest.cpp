@@ -69,6 +69,7 @@ std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t
     if (!o.scenario.empty()) file_entry(j, "scenario", o.scenario, o.checksums);
     if (!o.waste_plants.empty()) file_entry(j, "waste-plants", o.waste_plants, o.checksums);
     if (!o.waste_members.empty()) file_entry(j, "waste-members", o.waste_members, o.checksums);
+    if (!o.facilities.empty()) file_entry(j, "facilities", o.facilities, o.checksums);
     j.end_array();
 
     j.begin_array("layers");

@@ -19,7 +19,10 @@
 #include "monthly_csv.hpp"
 #include "member_population.hpp"
 #include "repot/error.hpp"
+#include "../io/facilities.hpp"
 #include "../io/path_clash.hpp"
+#include "../report/csv_bom.hpp"
+#include "../report/smart_community.hpp"
 #include "repot/output_dir.hpp"
 
 namespace repot {
@@ -79,7 +82,8 @@ std::vector<NamedPath> input_paths(const RunOptions& o) {
                               {"--waste-plants", o.waste_plants},
                               {"--waste-members", o.waste_members},
                               {"--grid", o.grid},
-                              {"--scenario", o.scenario}};
+                              {"--scenario", o.scenario},
+                              {"--facilities", o.facilities}};
     for (const auto& p : o.inclusion) in.push_back({"--inclusion", p});
     return in;
 }
@@ -90,6 +94,7 @@ std::vector<NamedPath> output_paths(const RunOptions& o) {
     if (!o.waste_plants.empty()) names.push_back("plants.csv");
     if (!o.landuse.empty()) names.push_back("landcover.csv");
     if (o.maps) names.push_back("municipalities.gpkg");  // maps/ holds only files repot names itself
+    if (!o.facilities.empty()) names.push_back("facilities.csv");
     std::vector<NamedPath> out;
     for (const auto& n : names) out.push_back({"--out", (std::filesystem::path(o.out) / n).string()});
     return out;
@@ -109,6 +114,9 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     refuse_clashing_paths(inputs, output_paths(o));
     Inputs in = open_inputs(o);
     fail_if_strict(o, in.zones.warnings());  // before an hour of work, when the inputs already warn
+    std::optional<FacilityCountMap> facilities;
+    if (!o.facilities.empty())
+        facilities = count_facilities(o.facilities, o.facility_category_field, in.zones, facility_categories());
     const int factor = o.maps && in.has_grid ? map_factor(in.grid, o.map_res) : 1;
     OutputDir out(o.out);  // before computing: an unwritable folder fails in a second, not after an hour
     for (const auto& p : inputs) out.keep(p.path);
@@ -148,12 +156,15 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     auto t2 = std::chrono::steady_clock::now();
     long long in_zones = 0;
     for (int z = 1; z <= sums.zone_count(); ++z) in_zones += (long long)sums.get(z, q_pixels);
-    out.stage("potential.csv", to_wide_csv(table));
+    // --csv-bom: every CSV starts with a UTF-8 BOM, so that Excel does not read Japanese names as mojibake.
+    auto csv = [&](const std::string& text) { return o.csv_bom ? with_bom(text) : text; };
+    out.stage("potential.csv", csv(to_wide_csv(table)));
     const std::string plants = o.waste_plants.empty() ? "" : plants_csv(in.plants, plant_results, in.members);
-    if (!o.waste_plants.empty()) out.stage("plants.csv", plants);
-    out.stage("potential_long.csv", to_long_csv(table));
-    if (in.landuse) out.stage("landcover.csv", landcover_csv(in, sums));
-    out.stage("potential_monthly.csv", monthly_csv(in, sums, table));
+    if (!o.waste_plants.empty()) out.stage("plants.csv", csv(plants));
+    out.stage("potential_long.csv", csv(to_long_csv(table)));
+    if (in.landuse) out.stage("landcover.csv", csv(landcover_csv(in, sums)));
+    out.stage("potential_monthly.csv", csv(monthly_csv(in, sums, table)));
+    if (facilities) out.stage("facilities.csv", csv(facilities_csv(*facilities, in.zones)));
     std::vector<MapOutput> map_outputs;
     if (maps) map_outputs = maps->finish();
     if (o.maps)
