@@ -20,7 +20,7 @@ public:
     explicit ZoneSums(int zone_count, int class_count = 0)
         : zones_(zone_count), classes_(class_count), data_(size_t(zone_count + 1) * q_count, 0.0),
           class_px_(class_count ? size_t(zone_count + 1) * size_t(class_count + 1) : 0, 0.0),
-          monthly_(size_t(zone_count + 1) * kMonthlySources * 12, 0.0) {}
+          monthly_(size_t(zone_count + 1) * kMonthlySources * 12, 0.0), is_touched_(size_t(zone_count + 1), 0) {}
 
     // Adds the columns of `values` (span × q_count) to the zones of `zone` (span), run by run:
     // neighbouring pixels mostly share a zone, so each run is one vectorised column sum.
@@ -43,15 +43,27 @@ public:
     double class_pixels(int slot, int k) const { return class_px_[size_t(slot) * size_t(classes_ + 1) + size_t(k + 1)]; }
     int class_count() const { return classes_; }
 
+    double& class_pixels_at(int slot, int k) { return class_px_[size_t(slot) * size_t(classes_ + 1) + size_t(k + 1)]; }
+    double& monthly_at(int slot, MonthlySource s, int month) {
+        return monthly_[(size_t(slot) * kMonthlySources + size_t(s)) * 12 + size_t(month)];
+    }
+
     double get(int slot, Q q) const { return data_[size_t(slot) * q_count + q]; }  // slot = zone index + 1
     double& at(int slot, Q q) { return data_[size_t(slot) * q_count + q]; }
     int zone_count() const { return zones_; }
+    // The slots anything was added to (a block touches a few of many zones), in first-touch order.
+    const std::vector<int>& touched() const { return touched_; }
 
 private:
+    void touch(int slot) {
+        if (!is_touched_[size_t(slot)]) is_touched_[size_t(slot)] = 1, touched_.push_back(slot);
+    }
     int zones_ = 0, classes_ = 0;
     std::vector<double> data_;
     std::vector<double> class_px_;  // (zone slot) × (1 + class index): whole numbers, exact in any order
     std::vector<double> monthly_;   // (zone slot) × source × month
+    std::vector<char> is_touched_;
+    std::vector<int> touched_;
 };
 
 }  // namespace repot

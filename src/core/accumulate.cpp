@@ -33,6 +33,7 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
         Eigen::Index end = start + 1;
         while (end < n && zone(end) == z) ++end;
         if (z < 0 || z > zones_) throw std::out_of_range("zone index out of range");
+        touch(z);
         double* slot = &data_[size_t(z) * q_count];
         for (int q : columns) slot[q] += sum_wide(values.col(q).data() + start, end - start);
         start = end;
@@ -46,6 +47,7 @@ void ZoneSums::add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const E
         if (zone(i) < 0 || zone(i) > zones_ || cls(i) < -1 || cls(i) >= classes_)
             throw std::out_of_range("zone or class index out of range");
         class_px_[size_t(zone(i)) * stride + size_t(cls(i) + 1)] += 1;
+        touch(zone(i));
     }
 }
 
@@ -59,6 +61,7 @@ void ZoneSums::add_monthly(MonthlySource s, const Eigen::Ref<const Eigen::ArrayX
         size_t end = start + 1;
         while (end < rows.size() && zone(rows[end]) == z) ++end;
         if (z < 0 || z > zones_) throw std::out_of_range("zone index out of range");
+        touch(z);
         double* slot = &monthly_[(size_t(z) * kMonthlySources + size_t(s)) * 12];
         for (int m = 0; m < 12; ++m)
             slot[m] += kwh.col(m).segment(Eigen::Index(start), Eigen::Index(end - start)).sum();
@@ -72,6 +75,7 @@ void ZoneSums::merge(const ZoneSums& other) {
     for (size_t i = 0; i < data_.size(); ++i) data_[i] += other.data_[i];
     for (size_t i = 0; i < class_px_.size(); ++i) class_px_[i] += other.class_px_[i];
     for (size_t i = 0; i < monthly_.size(); ++i) monthly_[i] += other.monthly_[i];
+    for (int slot : other.touched_) touch(slot);
 }
 
 }  // namespace repot

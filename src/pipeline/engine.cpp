@@ -273,23 +273,26 @@ BlockPlan plan_for_zones(const GridSpec& g, const ZoneSet& zones, int block_size
 void request_stop() { stop_requested = true; }
 bool stop_requested_now() { return stop_requested; }
 
-ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const ProgressFn& progress, EngineStats& stats,
-                           PixelSink* sink) {
+uint64_t zone_plan_size(const Inputs& in, int block_size) { return plan_for_zones(in.grid, in.zones, block_size).size(); }
+
+ExactZoneSums compute_zone_sums(const Inputs& in, const EngineRange& range, const ProgressFn& progress,
+                                EngineStats& stats, PixelSink* sink) {
     const GridSpec& g = in.grid;
-    const BlockPlan blocks = plan_for_zones(g, in.zones, block_size);
-    stats.blocks = (long long)BlockPlan(g, block_size, block_size).size();
+    const BlockPlan blocks = plan_for_zones(g, in.zones, range.block_size);
+    stats.blocks = (long long)BlockPlan(g, range.block_size, range.block_size).size();
     // Rb is tabulated once per run, at the latitude of the grid centre (method.md §3).
     stats.rb_latitude_deg = LatitudeOf(g)(g.centre_x(g.width / 2.0 - 0.5, g.height / 2.0 - 0.5),
                                           g.centre_y(g.width / 2.0 - 0.5, g.height / 2.0 - 0.5));
     const solar::TranspositionTable table(stats.rb_latitude_deg, in.scenario.irradiation.albedo);
     const int nz = int(in.zones.zones().size());
     const int nc = in.landuse ? int(in.classes->classes().size()) : 0;
+    const uint64_t first = std::min(range.first, blocks.size()), end = std::min(range.end, blocks.size());
 
-    ZoneSums total(nz, nc);
+    // Each worker adds its blocks' sums exactly into its own total; totals merge exactly: the result is
+    // the same for any thread count, any order of blocks, and any split into shards (exact_sum.hpp).
+    ExactZoneSums total(nz, nc);
     std::mutex mu;
-    std::map<size_t, ZoneSums> pending;  // finished blocks waiting for their turn to merge
-    size_t next_merge = 0, done = 0;
-    std::atomic<size_t> next_block{0};
+    std::atomic<uint64_t> next_block{first}, done{0};
     std::atomic<bool> failed{false};
     std::exception_ptr error;
     long long processed = 0;
@@ -297,26 +300,23 @@ ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const 
     auto work = [&] {
         try {
             Worker worker(in, table, sink);
+            ExactZoneSums mine(nz, nc);
+            long long used_blocks = 0;
             for (;;) {
-                size_t k = next_block++;
-                if (k >= blocks.size() || failed) break;
+                const uint64_t k = next_block++;
+                if (k >= end || failed) break;
                 if (stop_requested) throw Interrupted();
                 ZoneSums sums(nz, nc);
-                bool used = worker.process(blocks[k], sums);
-                std::lock_guard<std::mutex> lock(mu);
-                processed += used;
-                if (used) pending.emplace(k, std::move(sums));
-                else pending.emplace(k, ZoneSums());
-                // Merge in block order: the same additions in the same order for any thread count.
-                for (auto it = pending.find(next_merge); it != pending.end(); it = pending.find(next_merge)) {
-                    if (it->second.zone_count() == nz) total.merge(it->second);
-                    pending.erase(it);
-                    ++next_merge;
+                if (worker.process(blocks[k], sums)) mine.add(sums), ++used_blocks;
+                const uint64_t finished = ++done;
+                if (progress) {
+                    std::lock_guard<std::mutex> lock(mu);
+                    progress(double(finished) / double(end - first));
                 }
-                ++done;
-                if (progress) progress(double(done) / double(blocks.size()));
             }
             std::lock_guard<std::mutex> lock(mu);
+            total.add(mine);
+            processed += used_blocks;
             stats.roof_above_pixel_px += worker.roof_above_count();
             stats.roof_above_pixel_max = std::max(stats.roof_above_pixel_max, worker.roof_above_max());
         } catch (...) {
@@ -325,7 +325,7 @@ ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const 
             failed = true;
         }
     };
-    const int n = int(std::max<uint64_t>(1, std::min<uint64_t>(uint64_t(threads), blocks.size())));
+    const int n = int(std::max<uint64_t>(1, std::min<uint64_t>(uint64_t(range.threads), end - first)));
     std::vector<std::thread> pool;
     for (int t = 1; t < n; ++t) pool.emplace_back(work);
     work();

@@ -3,6 +3,7 @@
 // merge the blocks' sums in block order.
 #include "inputs.hpp"
 #include "repot/accumulate.hpp"
+#include "repot/exact_sum.hpp"
 #include "repot/quantities.hpp"
 #include "repot/run.hpp"
 
@@ -34,7 +35,17 @@ public:
                              const Eigen::ArrayXi& zone) = 0;
 };
 
-ZoneSums compute_zone_sums(const Inputs& in, int threads, int block_size, const ProgressFn& progress, EngineStats& stats,
-                           PixelSink* sink = nullptr);
+// Which blocks of the run's plan (the blocks of the zones' envelope, in row-major order) to compute:
+// all of them, or a shard's contiguous range [first, end).
+struct EngineRange {
+    int threads = 1, block_size = 512;
+    uint64_t first = 0, end = UINT64_MAX;
+};
+
+// The number of blocks in the run's plan.
+uint64_t zone_plan_size(const Inputs& in, int block_size);
+
+ExactZoneSums compute_zone_sums(const Inputs& in, const EngineRange& range, const ProgressFn& progress,
+                                EngineStats& stats, PixelSink* sink = nullptr);
 
 }  // namespace repot

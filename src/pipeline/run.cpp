@@ -127,7 +127,7 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     auto t1 = std::chrono::steady_clock::now();
     EngineStats stats;
     ZoneSums sums(int(in.zones.zones().size()));
-    if (in.has_grid) sums = compute_zone_sums(in, o.threads, o.block_size, progress, stats, maps.get());
+    if (in.has_grid) sums = compute_zone_sums(in, {o.threads, o.block_size}, progress, stats, maps.get()).rounded();
     // Waste: per plant, then by host and (with a membership table) by the zones each plant serves.
     std::vector<std::string> warnings = in.zones.warnings();
     if (stats.roof_above_pixel_px > 0)
