@@ -34,6 +34,8 @@ public:
     // Only the blocks that touch grid pixels [x0, x1) × [y0, y1) (clamped to the grid), in the same order.
     BlockPlan(const GridSpec& grid, int block_w, int block_h, int64_t x0, int64_t y0, int64_t x1, int64_t y1);
     uint64_t size() const { return uint64_t(cols_) * uint64_t(rows_); }
+    int64_t cols() const { return cols_; }
+    int64_t rows() const { return rows_; }
     Window operator[](uint64_t k) const;
 
 private:

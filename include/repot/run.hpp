@@ -27,6 +27,8 @@ struct RunOptions {
     bool maps = false;         // maps/*.tif, maps/overview.png, municipalities.gpkg
     double map_res = 0;        // map pixel size (m), a whole multiple of the grid's; 0: the grid's
     bool csv_bom = false;      // CSVs start with a UTF-8 BOM (Excel then reads them as UTF-8)
+    int shard_index = 0, shard_count = 0;  // --shard I/N (1-based); 0/0: the whole run
+    bool skip_existing = false;  // --skip-existing: a shard already finished in --out is not run again
     std::string out;           // output folder
     std::vector<std::string> command_line;  // recorded in run.json
 };
@@ -37,12 +39,25 @@ struct RunSummary {
     std::vector<std::string> warnings;
     std::vector<std::string> outputs;  // files written
     std::string table;                 // a short human-readable table of the results
+    bool skipped = false;              // --skip-existing found this shard finished
 };
 
 // Progress in 0..1, called from worker threads under a lock.
 using ProgressFn = std::function<void(double)>;
 
 RunSummary run(const RunOptions& options, const ProgressFn& progress = {});
+
+// `repot merge`: the shard folders of one run (--shard 1/N ... N/N) into the outputs of the whole run,
+// the same as a run without shards (docs/scale-out.md). Throws DataError naming a missing, duplicated
+// or foreign shard.
+struct MergeOptions {
+    std::vector<std::string> parts;
+    std::string out;
+    int threads = 0;
+    bool checksums = true;
+    std::vector<std::string> command_line;
+};
+RunSummary merge(const MergeOptions& options);
 
 // Asks a running run() to stop at the next block (safe to call from a signal handler); run() then
 // throws Interrupted and writes nothing.

@@ -37,6 +37,7 @@ void add_run_command(CLI::App& root, Action& action) {
     auto quiet = std::make_shared<bool>(false);
     auto json = std::make_shared<bool>(false);
     auto report = std::make_shared<bool>(false);
+    auto shard = std::make_shared<std::string>();
     auto report_options = std::make_shared<ReportOptions>();
     CLI::App* cmd = root.add_subcommand("run", "Survey the potential of every zone and write CSV reports and run.json");
     add_input_flags(cmd, *o);
@@ -60,16 +61,34 @@ void add_run_command(CLI::App& root, Action& action) {
     cmd->add_option("--facility-category-field", o->facility_category_field,
                     "Field of --facilities holding the category (default: category)")
         ->needs("--facilities");
+    cmd->add_option("--shard", *shard,
+                    "Compute only shard I of N (1 <= I <= N) into --out; `repot merge` joins the N folders (docs/scale-out.md)")
+        ->check(shard_spec());
+    cmd->add_flag("--skip-existing", o->skip_existing, "With --shard: exit 0 at once when --out holds this shard finished")
+        ->needs("--shard");
     cmd->add_flag("--report", *report, "Then write the report (as `repot report DIR`) into --out");
     add_report_flags(cmd, *report_options);
     cmd->add_option("--out", o->out, "Output folder (created if missing)")->required();
     cmd->add_flag("-q,--quiet", *quiet, "No progress or summary on the terminal");
     cmd->add_flag("--progress-json", *json, "Progress as JSON lines on stderr");
     action = nullptr;
-    cmd->callback([&action, o, quiet, json, report, report_options] {
+    cmd->callback([&action, o, quiet, json, report, report_options, shard] {
+        if (!shard->empty()) {
+            std::sscanf(shard->c_str(), "%d/%d", &o->shard_index, &o->shard_count);
+            if (o->maps || *report)
+                throw CLI::ValidationError("--shard", "--maps and --report belong to the merged run: give them to nothing "
+                                                      "yet (maps and reports of sharded runs are not supported)");
+        }
         action = [o, quiet, json, report, report_options] {
             o->command_line = invocation();
             RunSummary s = run(*o, make_progress(*quiet, *json));
+            if (o->shard_count > 0) {
+                if (*quiet) return 0;
+                if (s.skipped) std::printf("shard %d/%d: already finished in %s\n", o->shard_index, o->shard_count, o->out.c_str());
+                else std::printf("shard %d/%d: %lld blocks computed into %s\n", o->shard_index, o->shard_count, s.blocks,
+                                 o->out.c_str());
+                return 0;
+            }
             if (*report) {  // a second transaction on the finished folder, as `repot report` would do
                 report_options->dir = o->out;
                 report_options->csv_bom = o->csv_bom;

@@ -26,5 +26,7 @@ void add_info_command(CLI::App& root, Action& action);
 void add_params_command(CLI::App& root, Action& action);
 void add_prepare_command(CLI::App& root, Action& action);
 void add_report_command(CLI::App& root, Action& action);
+void add_merge_command(CLI::App& root, Action& action);
+void add_diff_command(CLI::App& root, Action& action);  // returns 3 when the runs differ
 
 }  // namespace repot::cli

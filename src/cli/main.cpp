@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
     repot::cli::add_params_command(app, action);
     repot::cli::add_prepare_command(app, action);
     repot::cli::add_report_command(app, action);
+    repot::cli::add_merge_command(app, action);
+    repot::cli::add_diff_command(app, action);
 
     try {
         app.parse(argc, argv);

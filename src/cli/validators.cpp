@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 
 #include "repot/message_text.hpp"
@@ -30,6 +31,17 @@ CLI::Validator positive_number() {
             return fmt::format("must be a number above 0, found {}", quote_for_message(text));
         },
         "above 0", "positive number");
+}
+
+CLI::Validator shard_spec() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            int i = 0, n = 0;
+            char rest = 0;
+            if (std::sscanf(text.c_str(), "%d/%d%c", &i, &n, &rest) == 2 && n >= 1 && i >= 1 && i <= n) return {};
+            return fmt::format("must be I/N with 1 <= I <= N (shards count from 1), found {}", quote_for_message(text));
+        },
+        "I/N", "shard");
 }
 
 }  // namespace repot::cli

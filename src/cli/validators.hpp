@@ -13,4 +13,7 @@ CLI::Validator whole_number(long long lo, long long hi, const std::string& expec
 // A finite number above zero.
 CLI::Validator positive_number();
 
+// I/N with 1 <= I <= N (--shard).
+CLI::Validator shard_spec();
+
 }  // namespace repot::cli

@@ -273,7 +273,7 @@ BlockPlan plan_for_zones(const GridSpec& g, const ZoneSet& zones, int block_size
 void request_stop() { stop_requested = true; }
 bool stop_requested_now() { return stop_requested; }
 
-uint64_t zone_plan_size(const Inputs& in, int block_size) { return plan_for_zones(in.grid, in.zones, block_size).size(); }
+BlockPlan zone_plan(const Inputs& in, int block_size) { return plan_for_zones(in.grid, in.zones, block_size); }
 
 ExactZoneSums compute_zone_sums(const Inputs& in, const EngineRange& range, const ProgressFn& progress,
                                 EngineStats& stats, PixelSink* sink) {

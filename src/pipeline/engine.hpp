@@ -42,8 +42,8 @@ struct EngineRange {
     uint64_t first = 0, end = UINT64_MAX;
 };
 
-// The number of blocks in the run's plan.
-uint64_t zone_plan_size(const Inputs& in, int block_size);
+// The run's plan: the blocks of the grid that the zones' envelope touches, in row-major order.
+BlockPlan zone_plan(const Inputs& in, int block_size);
 
 ExactZoneSums compute_zone_sums(const Inputs& in, const EngineRange& range, const ProgressFn& progress,
                                 EngineStats& stats, PixelSink* sink = nullptr);

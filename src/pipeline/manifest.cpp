@@ -36,7 +36,8 @@ void file_entry(JsonWriter& j, const std::string& role, const std::string& path,
 
 std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t, const EngineStats& stats,
                           long long pixels_in_zones, const Timings& timings, const std::vector<std::string>& warnings,
-                          const std::vector<std::string>& outputs, const std::vector<MapOutput>& maps) {
+                          const std::vector<std::string>& outputs, const std::vector<MapOutput>& maps,
+                          const std::string& shards_json) {
     JsonWriter j;
     j.begin_object();
     // The layout of run.json and the CSVs; raised whenever a key or column changes meaning or goes away.
@@ -150,7 +151,10 @@ std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t
     j.end_array();
     j.value("checks", "usable <= technical <= theoretical held for every source and zone");
     j.end_object();
-    return j.str();
+    if (shards_json.empty()) return j.str();
+    // `repot merge`: the shards it merged (a volatile key: docs/scale-out.md).
+    std::string text = j.str();
+    return text.substr(0, text.rfind('}')) + ",\n  \"shards\": " + shards_json + "}\n";
 }
 
 }  // namespace repot

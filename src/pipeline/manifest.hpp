@@ -19,6 +19,7 @@ struct Timings {
 // run (names in --out, run.json included), which the next run into the folder may remove.
 std::string manifest_json(const RunOptions& o, Inputs& in, const ResultsTable& t, const EngineStats& stats,
                           long long pixels_in_zones, const Timings& timings, const std::vector<std::string>& warnings,
-                          const std::vector<std::string>& outputs, const std::vector<MapOutput>& maps);
+                          const std::vector<std::string>& outputs, const std::vector<MapOutput>& maps,
+                          const std::string& shards_json = "");
 
 }  // namespace repot

@@ -7,6 +7,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include "build_results.hpp"
@@ -17,8 +20,10 @@
 #include "gpkg_output.hpp"
 #include "maps.hpp"
 #include "monthly_csv.hpp"
+#include "shard.hpp"
 #include "member_population.hpp"
 #include "repot/error.hpp"
+#include "repot/json.hpp"
 #include "../io/facilities.hpp"
 #include "../io/path_clash.hpp"
 #include "../report/csv_bom.hpp"
@@ -102,32 +107,54 @@ std::vector<NamedPath> output_paths(const RunOptions& o) {
 
 }  // namespace
 
-RunSummary run(const RunOptions& options, const ProgressFn& progress) {
-    RunOptions o = options;
+namespace {
+
+// A run up to its zone sums: options settled, inputs open and checked, the output folder locked.
+struct RunContext {
+    RunOptions o;
+    std::vector<NamedPath> inputs;
+    Inputs in;
+    std::optional<FacilityCountMap> facilities;
+    std::unique_ptr<OutputDir> out;
+    std::unique_ptr<MapWriter> maps;
+    Timings timings;
+    std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+};
+
+void settle(RunOptions& o) {
     // GDAL's block cache defaults to 5 % of RAM; repot reads each block once, so a small cache is enough
     // and keeps memory bounded by block size × threads. GDAL_CACHEMAX still wins when set.
     if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(int64_t(32) << 20);
     if (o.threads <= 0) o.threads = int(std::max(1u, std::thread::hardware_concurrency()));
-    auto t0 = std::chrono::steady_clock::now();
-    Timings timings;
-    const std::vector<NamedPath> inputs = input_paths(o);
-    refuse_clashing_paths(inputs, output_paths(o));
-    Inputs in = open_inputs(o);
-    fail_if_strict(o, in.zones.warnings());  // before an hour of work, when the inputs already warn
-    std::optional<FacilityCountMap> facilities;
-    if (!o.facilities.empty())
-        facilities = count_facilities(o.facilities, o.facility_category_field, in.zones, facility_categories());
-    const int factor = o.maps && in.has_grid ? map_factor(in.grid, o.map_res) : 1;
-    OutputDir out(o.out);  // before computing: an unwritable folder fails in a second, not after an hour
-    for (const auto& p : inputs) out.keep(p.path);
-    std::unique_ptr<MapWriter> maps;
-    if (o.maps && in.has_grid) maps = std::make_unique<MapWriter>(in, out, factor, o.threads);
-    timings.open_s = seconds_since(t0);
+}
 
-    auto t1 = std::chrono::steady_clock::now();
-    EngineStats stats;
-    ZoneSums sums(int(in.zones.zones().size()));
-    if (in.has_grid) sums = compute_zone_sums(in, {o.threads, o.block_size}, progress, stats, maps.get()).rounded();
+// Opens everything a run needs before computing; `shard_out`: the folder holds a shard's files only.
+void open_run(RunContext& c, bool shard_out) {
+    RunOptions& o = c.o;
+    c.inputs = input_paths(o);
+    refuse_clashing_paths(c.inputs, shard_out ? std::vector<NamedPath>{{"--out", (std::filesystem::path(o.out) / "sums.txt").string()},
+                                                                       {"--out", (std::filesystem::path(o.out) / "run.json").string()}}
+                                              : output_paths(o));
+    c.in = open_inputs(o);
+    fail_if_strict(o, c.in.zones.warnings());  // before an hour of work, when the inputs already warn
+    if (!o.facilities.empty())
+        c.facilities = count_facilities(o.facilities, o.facility_category_field, c.in.zones, facility_categories());
+}
+
+void lock_output(RunContext& c) {
+    const int factor = c.o.maps && c.in.has_grid ? map_factor(c.in.grid, c.o.map_res) : 1;
+    c.out = std::make_unique<OutputDir>(c.o.out);  // before computing: an unwritable folder fails in a second
+    for (const auto& p : c.inputs) c.out->keep(p.path);
+    if (c.o.maps && c.in.has_grid) c.maps = std::make_unique<MapWriter>(c.in, *c.out, factor, c.o.threads);
+}
+
+// From zone sums to the committed outputs: waste, the results table, every file, run.json.
+RunSummary finish(RunContext& c, const ZoneSums& sums, const EngineStats& stats, const std::string& shards_json,
+                  std::chrono::steady_clock::time_point t1) {
+    const RunOptions& o = c.o;
+    Inputs& in = c.in;
+    OutputDir& out = *c.out;
+    Timings& timings = c.timings;
     // Waste: per plant, then by host and (with a membership table) by the zones each plant serves.
     std::vector<std::string> warnings = in.zones.warnings();
     if (stats.roof_above_pixel_px > 0)
@@ -164,15 +191,15 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     out.stage("potential_long.csv", csv(to_long_csv(table)));
     if (in.landuse) out.stage("landcover.csv", csv(landcover_csv(in, sums)));
     out.stage("potential_monthly.csv", csv(monthly_csv(in, sums, table)));
-    if (facilities) out.stage("facilities.csv", csv(facilities_csv(*facilities, in.zones)));
+    if (c.facilities) out.stage("facilities.csv", csv(facilities_csv(*c.facilities, in.zones)));
     std::vector<MapOutput> map_outputs;
-    if (maps) map_outputs = maps->finish();
-    if (o.maps)
-        stage_municipalities_gpkg(in, table, plants, out);
+    if (c.maps) map_outputs = c.maps->finish();
+    if (o.maps) stage_municipalities_gpkg(in, table, plants, out);
     timings.write_s = seconds_since(t2);
     std::vector<std::string> outputs = out.staged_names();
     outputs.push_back("run.json");
-    out.stage("run.json", manifest_json(o, in, table, stats, in_zones, timings, warnings, outputs, map_outputs));
+    out.stage("run.json",
+              manifest_json(o, in, table, stats, in_zones, timings, warnings, outputs, map_outputs, shards_json));
 
     RunSummary s;
     s.outputs = out.commit();
@@ -185,6 +212,131 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     s.warnings = warnings;
     s.table = summary_table(table);
     return s;
+}
+
+// --shard I/N: this shard's blocks, written as exact sums with a manifest into its own folder.
+RunSummary run_shard(RunContext& c, const ProgressFn& progress) {
+    const RunOptions& o = c.o;
+    const ShardRange range = c.in.has_grid ? shard_range(c.in, o.block_size, o.shard_index, o.shard_count) : ShardRange{};
+    const ShardFingerprint fp = shard_fingerprint(o, c.inputs, range.plan_blocks);
+    RunSummary s;
+    if (o.skip_existing) {  // a rerun of the whole array skips the shards that finished
+        try {
+            const ShardRecord done = read_shard(o.out);
+            if (done.fingerprint == fp && done.index == o.shard_index && done.count == o.shard_count) {
+                s.skipped = true;
+                return s;
+            }
+        } catch (const DataError&) {  // no finished shard there: run it
+        }
+    }
+    c.out = std::make_unique<OutputDir>(o.out);
+    for (const auto& p : c.inputs) c.out->keep(p.path);
+    EngineStats stats;
+    ExactZoneSums sums(int(c.in.zones.zones().size()), c.in.landuse ? int(c.in.classes->classes().size()) : 0);
+    if (c.in.has_grid) sums = compute_zone_sums(c.in, {o.threads, o.block_size, range.first, range.end}, progress, stats);
+    c.out->stage("sums.txt", sums.to_text());
+    std::vector<std::string> outputs = c.out->staged_names();
+    outputs.push_back("run.json");
+    c.out->stage("run.json", shard_manifest(o, c.inputs, fp, range, stats, seconds_since(c.t0), outputs));
+    s.outputs = c.out->commit();
+    s.blocks = (long long)(range.end - range.first);
+    s.blocks_processed = stats.blocks_processed;
+    return s;
+}
+
+}  // namespace
+
+RunSummary run(const RunOptions& options, const ProgressFn& progress) {
+    RunContext c;
+    c.o = options;
+    settle(c.o);
+    const bool shard = c.o.shard_count > 0;
+    open_run(c, shard);
+    if (shard) return run_shard(c, progress);
+    lock_output(c);
+    c.timings.open_s = seconds_since(c.t0);
+    auto t1 = std::chrono::steady_clock::now();
+    EngineStats stats;
+    ZoneSums sums(int(c.in.zones.zones().size()));
+    if (c.in.has_grid)
+        sums = compute_zone_sums(c.in, {c.o.threads, c.o.block_size}, progress, stats, c.maps.get()).rounded();
+    return finish(c, sums, stats, "", t1);
+}
+
+RunSummary merge(const MergeOptions& m) {
+    if (m.parts.empty()) throw UsageError("repot merge needs the shard folders");
+    std::vector<ShardRecord> shards;
+    for (const auto& folder : m.parts) shards.push_back(read_shard(folder));
+    const int n = shards.front().count;
+    std::map<int, const ShardRecord*> by_index;
+    for (const auto& s : shards) {
+        if (s.count != n)
+            throw DataError(fmt::format("{}: shard {}/{} is not of the same split as {} ({}/{})", s.folder, s.index,
+                                        s.count, shards.front().folder, shards.front().index, n));
+        if (auto [it, fresh] = by_index.emplace(s.index, &s); !fresh)
+            throw DataError(fmt::format("{}: shard {}/{} is given twice (also {})", s.folder, s.index, n, it->second->folder));
+        const ShardFingerprint& a = shards.front().fingerprint;
+        const ShardFingerprint& b = s.fingerprint;
+        const char* what = a.version != b.version               ? "another repot version"
+                           : a.options_sha256 != b.options_sha256 ? "other options or scenario"
+                           : a.inputs_sha256 != b.inputs_sha256   ? "other input files (path, size or time differ)"
+                           : a.plan_blocks != b.plan_blocks       ? "another block plan"
+                                                                  : nullptr;
+        if (what) throw DataError(fmt::format("{}: shard of a different run than {}: {}", s.folder, shards.front().folder, what));
+    }
+    std::string missing;
+    for (int i = 1; i <= n; ++i)
+        if (!by_index.count(i)) missing += fmt::format("{}{}", missing.empty() ? "" : ", ", i);
+    if (!missing.empty()) throw DataError(fmt::format("shards missing: {} of {} (given: {})", missing, n, fmt::join(m.parts, " ")));
+
+    RunContext c;
+    c.o = shards.front().options;
+    c.o.out = m.out;
+    c.o.threads = m.threads;
+    c.o.checksums = m.checksums;
+    c.o.command_line = m.command_line;
+    settle(c.o);
+    open_run(c, false);
+    // The inputs must still be the files the shards read.
+    if (shard_fingerprint(shards.front().options, c.inputs, shards.front().fingerprint.plan_blocks).inputs_sha256 !=
+        shards.front().fingerprint.inputs_sha256)
+        throw DataError("the input files changed since the shards ran (path, size or modification time differ)");
+    lock_output(c);
+    c.timings.open_s = seconds_since(c.t0);
+    auto t1 = std::chrono::steady_clock::now();
+    const int nz = int(c.in.zones.zones().size()), nc = c.in.landuse ? int(c.in.classes->classes().size()) : 0;
+    ExactZoneSums total(nz, nc);
+    EngineStats stats = shards.front().stats;
+    stats.blocks_processed = 0, stats.roof_above_pixel_px = 0, stats.roof_above_pixel_max = 0;
+    JsonWriter list;
+    list.begin_array();
+    uint64_t expected_first = 0;
+    for (const auto& [index, s] : by_index) {
+        if (s->range.first != expected_first)
+            throw DataError(fmt::format("{}: shard {}/{} starts at block {}, not {}", s->folder, index, n, s->range.first,
+                                        expected_first));
+        expected_first = s->range.end;
+        std::ifstream f(std::filesystem::path(s->folder) / "sums.txt", std::ios::binary);
+        std::stringstream text;
+        text << f.rdbuf();
+        try {
+            total.add(ExactZoneSums::from_text(text.str(), nz, nc));
+        } catch (const std::runtime_error& e) {
+            throw DataError(fmt::format("{}/sums.txt: {}", s->folder, e.what()));
+        }
+        stats.blocks_processed += s->stats.blocks_processed;
+        stats.roof_above_pixel_px += s->stats.roof_above_pixel_px;
+        stats.roof_above_pixel_max = std::max(stats.roof_above_pixel_max, s->stats.roof_above_pixel_max);
+        list.begin_object().value("index", index).value("folder", s->folder);
+        list.value("first_block", (long long)s->range.first).value("end_block", (long long)s->range.end).end_object();
+        if (stop_requested_now()) throw Interrupted();
+    }
+    list.end_array();
+    if (expected_first != shards.front().fingerprint.plan_blocks)
+        throw DataError(fmt::format("the shards cover blocks 0..{} of a plan of {}", expected_first,
+                                    shards.front().fingerprint.plan_blocks));
+    return finish(c, total.rounded(), stats, list.str(), t1);
 }
 
 std::string describe_inputs(const RunOptions& o) {
