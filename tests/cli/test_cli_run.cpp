@@ -393,45 +393,6 @@ TEST_CASE("cli run: a nested output folder is created and a rerun replaces the o
 
 namespace {
 
-// A larger case with irregular zones and noisy values, so that any change of summation order
-// between blocks would show in the printed digits: 96 × 80 px of 10 m, 30 blocks of 16 px.
-struct NoisyCase {
-    static constexpr double X0 = -12000, Y_TOP = -36000;
-    static constexpr int W = 96, H = 80;
-    TempDir dir{"noisy"};
-    std::string zones = dir / "zones.geojson", roof = dir / "roof.tif", ghi = dir / "ghi.tif",
-                landuse = dir / "landuse.tif";
-
-    NoisyCase() {
-        std::mt19937 rng(20240611);
-        std::uniform_real_distribution<double> u(0, 1);
-        RasterSpec s;
-        s.x0 = X0, s.y_top = Y_TOP, s.width = W, s.height = H, s.nodata = -1;
-        std::vector<double> roof_v, lu_v;
-        for (int i = 0; i < W * H; ++i) roof_v.push_back(u(rng) < 0.15 ? -1 : double(float(u(rng) * 100)));
-        write_raster(roof, s, {roof_v});
-        const int codes[] = {100, 200, 500, 600, 700, 901, 902, 1000, 1100, 1400, 1500, 1600};
-        for (int i = 0; i < W * H; ++i) lu_v.push_back(codes[size_t(u(rng) * 12) % 12]);
-        RasterSpec ls = s;
-        ls.type = GDT_UInt16, ls.nodata = std::nullopt;
-        write_raster(landuse, ls, {lu_v});
-        // Annual GHI on a coarse 50 m grid offset from the analysis grid: resampled bilinearly, split by month.
-        RasterSpec gs;
-        gs.x0 = X0 - 37, gs.y_top = Y_TOP + 23, gs.res = 50, gs.width = 22, gs.height = 19;
-        std::vector<double> g;
-        for (int i = 0; i < gs.width * gs.height; ++i) g.push_back(double(float(1200 + 200 * u(rng))));
-        write_raster(ghi, gs, {g});
-        auto P = [](double px, double py) { return std::pair{X0 + px * 10, Y_TOP - py * 10}; };
-        write_zones_geojson(zones, {{"13101", "triangle", {P(3.3, 2.1), P(60.7, 9.9), P(20.2, 70.4)}},
-                                    {"13102", "pentagon", {P(50, 40), P(90.5, 35.2), P(94, 60), P(70, 78.8), P(45, 66)}},
-                                    {"13103", "sliver", {P(62, 1), P(95, 1), P(95, 4.4), P(62, 30)}}});
-    }
-    std::vector<std::string> args(const std::string& out, int threads) const {
-        return {"run", "--zones", zones, "--zone-id-field", "code", "--zone-name-field", "name", "--roof", roof,
-                "--ghi", ghi, "--landuse", landuse, "--block-size", "16", "--threads", std::to_string(threads),
-                "--no-checksum", "-q", "--out", out};
-    }
-};
 
 }  // namespace
 

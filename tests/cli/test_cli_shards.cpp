@@ -1,0 +1,161 @@
+// Shards and merge (docs/scale-out.md) on the noisy case (30 blocks, irregular zones) with land use,
+// a population raster on another grid and a plant table: the merge of 1, 2, 3 and 7 shards, given in
+// any order, equals the single run byte for byte (CSVs) and run.json but for its volatile keys; a
+// missing, duplicated or foreign shard is refused naming it; --skip-existing skips finished shards.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "cli_support.hpp"
+
+using namespace repot_cli_test;
+
+namespace {
+
+struct ShardCase {
+    NoisyCase nc;
+    std::string population = nc.dir / "population.tif", plants = nc.dir / "plants.csv";
+    ShardCase() {
+        RasterSpec s;  // 40 m cells offset from the 10 m grid: shared by pixel centres, totals conserved
+        s.x0 = NoisyCase::X0 - 13, s.y_top = NoisyCase::Y_TOP + 7, s.res = 40, s.width = 26, s.height = 22;
+        std::vector<double> v;
+        for (int i = 0; i < s.width * s.height; ++i) v.push_back(double((i * 37) % 101));
+        write_raster(population, s, {v});
+        write_text(plants, "facility_code,facility_name,annual_throughput_t,host_city_code\nP1,one,52721,13101\n"
+                           "P2,two,1000.5,13102\n");
+    }
+    std::vector<std::string> args(const std::string& out) const {
+        auto a = nc.args(out, 2);
+        a.insert(a.end(), {"--population", population, "--waste-plants", plants});
+        return a;
+    }
+};
+
+// A JSON value as canonical text (numbers as written with %.17g: exact).
+std::string canonical(const Json& v) {
+    switch (v.kind) {
+        case Json::null: return "null";
+        case Json::boolean: return v.b ? "true" : "false";
+        case Json::number: {
+            char buf[40];
+            std::snprintf(buf, sizeof buf, "%.17g", v.num);
+            return buf;
+        }
+        case Json::string: return "\"" + v.str + "\"";
+        case Json::array: {
+            std::string out = "[";
+            for (const auto& i : v.items) out += canonical(i) + ",";
+            return out + "]";
+        }
+        case Json::object: {
+            std::string out = "{";
+            for (const auto& [k, m] : v.members) out += k + ":" + canonical(m) + ",";
+            return out + "}";
+        }
+    }
+    return "";
+}
+
+// run.json without the keys that may differ between a single run and a merge (docs/scale-out.md).
+std::string stable_json(const fs::path& run_json) {
+    Json j = parse_json(read_text(run_json));
+    std::string out;
+    for (const auto& [k, v] : j.members)
+        if (k != "timings_s" && k != "threads" && k != "command_line" && k != "shards") out += k + "=" + canonical(v) + "\n";
+    return out;
+}
+
+std::string fmt_part(int n, int i) { return "p" + std::to_string(n) + "-" + std::to_string(i); }
+
+const char* const kCsvs[] = {"potential.csv", "potential_long.csv", "potential_monthly.csv", "plants.csv", "landcover.csv"};
+
+}  // namespace
+
+TEST_CASE("cli shards: merging 1, 2, 3 and 7 shards equals the single run") {
+    ShardCase sc;
+    TempDir work("shards");
+    const std::string single = work / "single";
+    auto r = run_repot(sc.args(single));
+    INFO(describe(r));
+    REQUIRE(r.code == 0);
+    for (int n : {1, 2, 3, 7}) {
+        CAPTURE(n);
+        std::vector<std::string> parts;
+        for (int i = n; i >= 1; --i) {  // merge takes them in any order
+            const std::string part = work / fmt_part(n, i);
+            auto a = sc.args(part);
+            a.insert(a.end(), {"--shard", std::to_string(i) + "/" + std::to_string(n)});
+            auto rs = run_repot(a);
+            INFO(describe(rs));
+            REQUIRE(rs.code == 0);
+            CHECK(files_in(part) == std::set<std::string>{"run.json", "sums.txt"});
+            parts.push_back(part);
+        }
+        const std::string merged = work / ("merged" + std::to_string(n));
+        std::vector<std::string> m{"merge"};
+        m.insert(m.end(), parts.begin(), parts.end());
+        m.insert(m.end(), {"--out", merged, "--no-checksum", "-q"});
+        auto rm = run_repot(m);
+        INFO(describe(rm));
+        REQUIRE(rm.code == 0);
+        for (const char* f : kCsvs) {
+            INFO(f);
+            CHECK(read_text(fs::path(merged) / f) == read_text(fs::path(single) / f));
+        }
+        CHECK(stable_json(fs::path(merged) / "run.json") == stable_json(fs::path(single) / "run.json"));
+        CHECK(parse_json(read_text(fs::path(merged) / "run.json")).at("shards").items.size() == size_t(n));
+    }
+}
+
+TEST_CASE("cli shards: missing, duplicated and foreign shards are refused naming them; --skip-existing") {
+    ShardCase sc;
+    TempDir work("shards-bad");
+    auto shard = [&](int i, int n, const std::string& out, std::vector<std::string> extra = {}) {
+        auto a = sc.args(out);
+        a.insert(a.end(), {"--shard", std::to_string(i) + "/" + std::to_string(n)});
+        a.insert(a.end(), extra.begin(), extra.end());
+        return run_repot(a);
+    };
+    REQUIRE(shard(1, 3, work / "p1").code == 0);
+    REQUIRE(shard(2, 3, work / "p2").code == 0);
+    REQUIRE(shard(3, 3, work / "p3").code == 0);
+    const std::string out = work / "out";
+
+    expect_failure({"merge", work / "p1", work / "p3", "--out", out}, out, 1, {"shards missing: 2 of 3"});
+    expect_failure({"merge", work / "p1", work / "p2", work / "p2", work / "p3", "--out", out}, out, 1,
+                   {work / "p2", "given twice"});
+    // A shard of a run with another scenario.
+    const std::string scenario = work / "other.toml";
+    write_text(scenario, "[solar_roof]\nusable_factor = 0.5\n");
+    REQUIRE(shard(2, 3, work / "q2", {"--scenario", scenario}).code == 0);
+    expect_failure({"merge", work / "p1", work / "q2", work / "p3", "--out", out}, out, 1,
+                   {work / "q2", "different run", "options or scenario"});
+    // A shard of another split, and a folder that is no shard.
+    REQUIRE(shard(2, 4, work / "r2").code == 0);
+    expect_failure({"merge", work / "p1", work / "r2", work / "p3", "--out", out}, out, 1, {work / "r2", "same split"});
+    expect_failure({"merge", work / "p1", work.path().string(), "--out", out}, out, 1, {"not the folder of a finished shard"});
+    // An input changed since the shards ran.
+    const std::string plants_text = read_text(sc.plants);
+    write_text(sc.plants, plants_text + "P3,three,10,13103\n");
+    expect_failure({"merge", work / "p1", work / "p2", work / "p3", "--out", out}, out, 1, {"input files changed"});
+    write_text(sc.plants, plants_text);  // a new mtime: the shards no longer match either
+
+    // --skip-existing: a finished shard of the same run is not computed again; a changed input reruns it.
+    auto again = shard(1, 3, work / "p1", {"--skip-existing"});
+    CHECK(again.code == 0);
+    CHECK(again.out.empty());  // -q
+    const std::string before = read_text(fs::path(work / "p2") / "run.json");
+    std::vector<std::string> a = sc.args(work / "p2");
+    a.erase(std::find(a.begin(), a.end(), "-q"));
+    a.insert(a.end(), {"--shard", "2/3", "--skip-existing"});
+    auto rerun = run_repot(a);
+    INFO(describe(rerun));
+    CHECK(rerun.code == 0);
+    CHECK(contains(rerun.out, "shard 2/3: "));
+    CHECK(contains(rerun.out, "blocks computed"));  // the plants file changed: not skipped
+    auto skipped = run_repot(a);
+    CHECK(contains(skipped.out, "already finished"));
+
+    expect_failure(with_flag(sc.args(work / "x"), "--shard", "4/3"), work / "x", 2, {"--shard", "1 <= I <= N"});
+    expect_failure(with_flag(sc.args(work / "x"), "--shard", "0/3"), work / "x", 2, {"--shard"});
+}
