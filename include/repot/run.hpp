@@ -20,6 +20,9 @@ struct RunOptions {
     // run plumbing
     std::string grid;          // raster path or EPSG:CODE:RES:XMIN,YMIN,XMAX,YMAX; default: the roof grid
     std::string scenario;      // TOML file
+    // --scenario given more than once (or --scenarios DIR): one pass over the rasters, and one output
+    // folder per scenario, --out/<name> (docs/scale-out.md).
+    std::vector<std::string> scenario_files;
     int threads = 0;           // 0: all cores
     int block_size = 512;      // pixels per block side
     bool checksums = true;     // SHA-256 of every input in run.json

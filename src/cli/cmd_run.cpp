@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -38,9 +40,15 @@ void add_run_command(CLI::App& root, Action& action) {
     auto json = std::make_shared<bool>(false);
     auto report = std::make_shared<bool>(false);
     auto shard = std::make_shared<std::string>();
+    auto scenario_dir = std::make_shared<std::string>();
     auto report_options = std::make_shared<ReportOptions>();
     CLI::App* cmd = root.add_subcommand("run", "Survey the potential of every zone and write CSV reports and run.json");
     add_input_flags(cmd, *o);
+    cmd->add_option("--scenario", o->scenario_files,
+                    "Scenario parameters, TOML (see `repot params`); repeat it to survey several scenarios in one pass "
+                    "into --out/<name>/");
+    cmd->add_option("--scenarios", *scenario_dir, "A folder of scenario files (*.toml): as --scenario for each")
+        ->check(CLI::ExistingDirectory);
     cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(whole_number(0, std::numeric_limits<int>::max(), "0 (all cores) or more"));
     cmd->add_option("--block-size", o->block_size,
                     "Pixels per block side (memory per thread ~ 25 MB at 512, ~ 50-70 MB with 12 bands on the grid)")
@@ -72,7 +80,15 @@ void add_run_command(CLI::App& root, Action& action) {
     cmd->add_flag("-q,--quiet", *quiet, "No progress or summary on the terminal");
     cmd->add_flag("--progress-json", *json, "Progress as JSON lines on stderr");
     action = nullptr;
-    cmd->callback([&action, o, quiet, json, report, report_options, shard] {
+    cmd->callback([&action, o, quiet, json, report, report_options, shard, scenario_dir] {
+        if (!scenario_dir->empty()) {  // its *.toml files, in name order
+            std::vector<std::string> found;
+            for (const auto& e : std::filesystem::directory_iterator(*scenario_dir))
+                if (e.path().extension() == ".toml") found.push_back(e.path().string());
+            if (found.empty()) throw CLI::ValidationError("--scenarios", *scenario_dir + " holds no *.toml file");
+            std::sort(found.begin(), found.end());
+            o->scenario_files.insert(o->scenario_files.end(), found.begin(), found.end());
+        }
         if (!shard->empty()) {
             std::sscanf(shard->c_str(), "%d/%d", &o->shard_index, &o->shard_count);
             if (o->maps || *report)

@@ -27,7 +27,7 @@ void add_input_flags(CLI::App* cmd, RunOptions& o) {
     cmd->add_option("--waste-plants", o.waste_plants, "Incineration plants: CSV or any OGR layer, one row per plant");
     cmd->add_option("--waste-members", o.waste_members, "CSV operator_lg_code,member_city_code: who a union plant serves");
     cmd->add_option("--grid", o.grid, "Analysis grid: a raster, or EPSG:CODE:RES:XMIN,YMIN,XMAX,YMAX");
-    cmd->add_option("--scenario", o.scenario, "Scenario parameters, TOML (see `repot params`)");
+
 }
 
 }  // namespace repot::cli

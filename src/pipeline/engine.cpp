@@ -44,11 +44,17 @@ private:
 // whole block 2 × slower).
 constexpr Eigen::Index kSpan = 4096;
 
+// A scenario the kernels run with, and its Rb table.
+struct ScenarioPass {
+    const Scenario* scenario;
+    const solar::TranspositionTable* table;
+};
+
 // One worker's readers and scratch arrays (GDAL datasets are not thread-safe: one set per worker).
 class Worker {
 public:
-    Worker(const Inputs& in, const solar::TranspositionTable& table, PixelSink* sink)
-        : in_(in), table_(table), sink_(sink), zones_(in.zones), latitude_(in.grid) {
+    Worker(const Inputs& in, const std::vector<ScenarioPass>& passes, PixelSink* sink)
+        : in_(in), passes_(passes), sink_(sink), zones_(in.zones), latitude_(in.grid) {
         auto make = [&](const std::optional<RasterInput>& i, std::optional<RasterReader>& r) {
             if (i) r.emplace(*i, in.grid);
         };
@@ -69,8 +75,8 @@ public:
     long long roof_above_count() const { return roof_ ? roof_->above_count() : 0; }
     double roof_above_max() const { return roof_ ? roof_->above_max() : 0; }
 
-    // Sums of one block, or false when no zone has a pixel in it.
-    bool process(const Window& w, ZoneSums& sums) {
+    // Sums of one block for each scenario pass, or false when no zone has a pixel in it.
+    bool process(const Window& w, std::vector<ZoneSums>& sums) {
         const GridSpec& g = in_.grid;
         if (!zones_.rasterize(g, w, zone_)) return false;
         // Only the pixels inside a zone are reported: the kernels see them alone, as one row.
@@ -94,17 +100,31 @@ public:
         b_.latitude_deg = latitude_(g.centre_x(w.x0 + w.width / 2.0 - 0.5, w.y0 + w.height / 2.0 - 0.5),
                                     g.centre_y(w.x0 + w.width / 2.0 - 0.5, w.y0 + w.height / 2.0 - 0.5));
         read_layers(w);
-        SkyContext sky{solar::MonthlySky::at(b_.latitude_deg), &table_};
-        const Scenario& sc = in_.scenario;
+        const solar::MonthlySky month_sky = solar::MonthlySky::at(b_.latitude_deg);
         if (sink_) pixel_values_.assign(sink_->layers().size(), std::vector<float>(size_t(w.size()), NAN));
         for (Eigen::Index off = 0; off < n; off += kSpan) {
             Span s{off, std::min(kSpan, n - off)};
+            // The layers are read once; each scenario pass runs the kernels on them (--scenario ×N).
+            if (ghi_ && in_.ghi->bands == 12) read_monthly_ghi(w, off / kSpan);
+            for (size_t p = 0; p < passes_.size(); ++p) {
+                if (ghi_ && in_.ghi->bands == 1) split_monthly_ghi(off / kSpan, passes_[p].scenario->irradiation);
+                run_kernels(s, *passes_[p].scenario, SkyContext{month_sky, passes_[p].table}, sums[p]);
+            }
+        }
+        if (sink_) sink_->write_block(w, pixel_values_, zone_);
+        if (b_.landuse.size())
+            for (auto& z : sums) z.add_classes(b_.zone, b_.landuse);  // landcover.csv
+        return true;
+    }
+
+private:
+    void run_kernels(Span s, const Scenario& sc, const SkyContext& sky, ZoneSums& sums) {
+        {
             // Kernels write whole columns, the same ones in every span of a run, and never NaN. So a
             // scratch filled with NaN when (re)allocated tells, after one span, which columns hold
             // something: only those are summed.
             const bool fresh = values_.rows() != s.count;
             if (fresh) values_.setConstant(s.count, q_count, NAN);
-            if (ghi_) read_monthly_ghi(w, off / kSpan);
             coverage_kernel(b_, s, values_);
             solar_roof_kernel(b_, s, sc.solar_roof, sky, values_, &monthly_);
             sums.add_monthly(MonthlySource::solar_roof, b_.zone.segment(s.offset, s.count), monthly_.rows, monthly_.kwh);
@@ -123,12 +143,8 @@ public:
             sums.add(b_.zone.segment(s.offset, s.count), values_, written_);
             if (sink_) keep_pixel_values(s);
         }
-        if (sink_) sink_->write_block(w, pixel_values_, zone_);
-        if (b_.landuse.size()) sums.add_classes(b_.zone, b_.landuse);  // landcover.csv
-        return true;
     }
 
-private:
     // The span's values of the sink's layers, at their pixels' places in the window.
     void keep_pixel_values(Span s) {
         const auto& layers = sink_->layers();
@@ -193,16 +209,18 @@ private:
         panel_start_.push_back(count);
     }
 
-    void read_monthly_ghi(const Window& w, Eigen::Index span_index) {
+    // The span's panel positions in the block (block.hpp).
+    Eigen::Map<const Eigen::Array<Eigen::Index, Eigen::Dynamic, 1>> span_panels(Eigen::Index span_index) const {
         const size_t a = panel_start_[size_t(span_index)], b = panel_start_[size_t(span_index) + 1];
-        const auto positions = Eigen::Map<const Eigen::Array<Eigen::Index, Eigen::Dynamic, 1>>(panel_.data() + a,
-                                                                                                 Eigen::Index(b - a));
-        if (in_.ghi->bands == 1) {
-            b_.ghi = solar::split_annual(b_.ghi_year(positions), monthly_shares(in_.scenario.irradiation));
-            return;
-        }
-        span_pixels_ = in_zone_(positions);
+        return {panel_.data() + a, Eigen::Index(b - a)};
+    }
+    void read_monthly_ghi(const Window& w, Eigen::Index span_index) {
+        span_pixels_ = in_zone_(span_panels(span_index));
         ghi_->read_at(w, span_pixels_, b_.ghi);
+    }
+    // An annual GHI split into months by the scenario's profile.
+    void split_monthly_ghi(Eigen::Index span_index, const IrradiationParams& p) {
+        b_.ghi = solar::split_annual(b_.ghi_year(span_panels(span_index)), monthly_shares(p));
     }
 
     // Class codes -> table indices; a code the table does not know is an error naming both files.
@@ -227,7 +245,7 @@ private:
     }
 
     const Inputs& in_;
-    const solar::TranspositionTable& table_;
+    const std::vector<ScenarioPass>& passes_;
     PixelSink* sink_;
     std::vector<std::vector<float>> pixel_values_;  // per sink layer, the window's pixels
     ZoneRasterizer zones_;
@@ -277,20 +295,32 @@ BlockPlan zone_plan(const Inputs& in, int block_size) { return plan_for_zones(in
 
 ExactZoneSums compute_zone_sums(const Inputs& in, const EngineRange& range, const ProgressFn& progress,
                                 EngineStats& stats, PixelSink* sink) {
+    return std::move(compute_zone_sums(in, range, {&in.scenario}, progress, stats, sink).front());
+}
+
+std::vector<ExactZoneSums> compute_zone_sums(const Inputs& in, const EngineRange& range,
+                                             const std::vector<const Scenario*>& scenarios, const ProgressFn& progress,
+                                             EngineStats& stats, PixelSink* sink) {
     const GridSpec& g = in.grid;
     const BlockPlan blocks = plan_for_zones(g, in.zones, range.block_size);
     stats.blocks = (long long)BlockPlan(g, range.block_size, range.block_size).size();
     // Rb is tabulated once per run, at the latitude of the grid centre (method.md §3).
     stats.rb_latitude_deg = LatitudeOf(g)(g.centre_x(g.width / 2.0 - 0.5, g.height / 2.0 - 0.5),
                                           g.centre_y(g.width / 2.0 - 0.5, g.height / 2.0 - 0.5));
-    const solar::TranspositionTable table(stats.rb_latitude_deg, in.scenario.irradiation.albedo);
+    // One Rb table per scenario pass (the albedo is a scenario parameter).
+    std::vector<std::unique_ptr<solar::TranspositionTable>> tables;
+    std::vector<ScenarioPass> passes;
+    for (const Scenario* sc : scenarios) {
+        tables.push_back(std::make_unique<solar::TranspositionTable>(stats.rb_latitude_deg, sc->irradiation.albedo));
+        passes.push_back({sc, tables.back().get()});
+    }
     const int nz = int(in.zones.zones().size());
     const int nc = in.landuse ? int(in.classes->classes().size()) : 0;
     const uint64_t first = std::min(range.first, blocks.size()), end = std::min(range.end, blocks.size());
 
     // Each worker adds its blocks' sums exactly into its own total; totals merge exactly: the result is
     // the same for any thread count, any order of blocks, and any split into shards (exact_sum.hpp).
-    ExactZoneSums total(nz, nc);
+    std::vector<ExactZoneSums> total(scenarios.size(), ExactZoneSums(nz, nc));
     std::mutex mu;
     std::atomic<uint64_t> next_block{first}, done{0};
     std::atomic<bool> failed{false};
@@ -299,15 +329,18 @@ ExactZoneSums compute_zone_sums(const Inputs& in, const EngineRange& range, cons
 
     auto work = [&] {
         try {
-            Worker worker(in, table, sink);
-            ExactZoneSums mine(nz, nc);
+            Worker worker(in, passes, sink);
+            std::vector<ExactZoneSums> mine(passes.size(), ExactZoneSums(nz, nc));
             long long used_blocks = 0;
             for (;;) {
                 const uint64_t k = next_block++;
                 if (k >= end || failed) break;
                 if (stop_requested) throw Interrupted();
-                ZoneSums sums(nz, nc);
-                if (worker.process(blocks[k], sums)) mine.add(sums), ++used_blocks;
+                std::vector<ZoneSums> sums(passes.size(), ZoneSums(nz, nc));
+                if (worker.process(blocks[k], sums)) {
+                    for (size_t p = 0; p < passes.size(); ++p) mine[p].add(sums[p]);
+                    ++used_blocks;
+                }
                 const uint64_t finished = ++done;
                 if (progress) {
                     std::lock_guard<std::mutex> lock(mu);
@@ -315,7 +348,7 @@ ExactZoneSums compute_zone_sums(const Inputs& in, const EngineRange& range, cons
                 }
             }
             std::lock_guard<std::mutex> lock(mu);
-            total.add(mine);
+            for (size_t p = 0; p < passes.size(); ++p) total[p].add(mine[p]);
             processed += used_blocks;
             stats.roof_above_pixel_px += worker.roof_above_count();
             stats.roof_above_pixel_max = std::max(stats.roof_above_pixel_max, worker.roof_above_max());

@@ -47,5 +47,10 @@ BlockPlan zone_plan(const Inputs& in, int block_size);
 
 ExactZoneSums compute_zone_sums(const Inputs& in, const EngineRange& range, const ProgressFn& progress,
                                 EngineStats& stats, PixelSink* sink = nullptr);
+// Several scenarios in one pass: every layer is read once and the kernels run once per scenario (the
+// sums of each equal those of a run with that scenario alone, bit for bit).
+std::vector<ExactZoneSums> compute_zone_sums(const Inputs& in, const EngineRange& range,
+                                             const std::vector<const Scenario*>& scenarios, const ProgressFn& progress,
+                                             EngineStats& stats, PixelSink* sink = nullptr);
 
 }  // namespace repot

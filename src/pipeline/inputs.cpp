@@ -107,6 +107,22 @@ std::vector<const RasterInput*> Inputs::rasters() const {
     return v;
 }
 
+namespace {
+std::string ground_heat_default_note(const Scenario& s) {
+    return fmt::format("no land-use layer: ground-source heat takes every pixel's open ground with fraction {} "
+                       "(ground_heat.default_open_ground_fraction)",
+                       s.ground_heat.default_open_ground_fraction);
+}
+}  // namespace
+
+void use_scenario(Inputs& in, const Scenario& s, const std::vector<std::string>& set) {
+    in.scenario = s;
+    in.scenario_set = set;
+    for (auto& n : in.notes)
+        if (n.code == "ground_heat_default_fraction") n.text = ground_heat_default_note(s);
+    if (!in.plants.empty()) validate(in.waste_params());
+}
+
 Inputs open_inputs(const RunOptions& o) {
     Inputs in;
     if (!o.scenario.empty()) in.scenario_set = load_scenario(o.scenario, in.scenario);
@@ -159,10 +175,7 @@ Inputs open_inputs(const RunOptions& o) {
     if (in.landuse) in.classes = LandUseTable::select(o.landuse_classes.empty() ? LandUseTable::default_id : o.landuse_classes);
     else if (grid) {
         in.notes.push_back({"no_landuse_layer", "no land-use layer (--landuse): land PV is not computed"});
-        in.notes.push_back({"ground_heat_default_fraction",
-                            fmt::format("no land-use layer: ground-source heat takes every pixel's open ground with "
-                                        "fraction {} (ground_heat.default_open_ground_fraction)",
-                                        in.scenario.ground_heat.default_open_ground_fraction)});
+        in.notes.push_back({"ground_heat_default_fraction", ground_heat_default_note(in.scenario)});
     }
     if (!grid) {
         // no raster: no heat source runs, nothing to say about its demand

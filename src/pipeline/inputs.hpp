@@ -36,6 +36,9 @@ struct Inputs {
 
 Inputs open_inputs(const RunOptions& o);
 
+// Another scenario for the same inputs (--scenario ×N): its parameters and the notes that name them.
+void use_scenario(Inputs& in, const Scenario& s, const std::vector<std::string>& set);
+
 // The analysis grid (method.md §10): --grid, else the grid of the first projected raster in the order
 // roof, GHI, land use, roof slope, terrain slope, population; nullopt when the run has no raster at all.
 std::optional<GridSpec> choose_grid(const RunOptions& o, std::string& source);

@@ -5,6 +5,7 @@
 #include <cpl_conv.h>
 #include <gdal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +25,8 @@
 #include "member_population.hpp"
 #include "repot/error.hpp"
 #include "repot/json.hpp"
+#include "repot/message_text.hpp"
+#include "../io/commit_journal.hpp"
 #include "../io/facilities.hpp"
 #include "../io/path_clash.hpp"
 #include "../report/csv_bom.hpp"
@@ -128,13 +131,11 @@ void settle(RunOptions& o) {
     if (o.threads <= 0) o.threads = int(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-// Opens everything a run needs before computing; `shard_out`: the folder holds a shard's files only.
-void open_run(RunContext& c, bool shard_out) {
+// Opens everything a run needs before computing, once no output would overwrite an input.
+void open_run(RunContext& c, const std::vector<NamedPath>& outputs) {
     RunOptions& o = c.o;
     c.inputs = input_paths(o);
-    refuse_clashing_paths(c.inputs, shard_out ? std::vector<NamedPath>{{"--out", (std::filesystem::path(o.out) / "sums.txt").string()},
-                                                                       {"--out", (std::filesystem::path(o.out) / "run.json").string()}}
-                                              : output_paths(o));
+    refuse_clashing_paths(c.inputs, outputs);
     c.in = open_inputs(o);
     fail_if_strict(o, c.in.zones.warnings());  // before an hour of work, when the inputs already warn
     if (!o.facilities.empty())
@@ -245,14 +246,104 @@ RunSummary run_shard(RunContext& c, const ProgressFn& progress) {
     return s;
 }
 
+struct NamedScenario {
+    std::string path, name;
+    Scenario scenario;
+    std::vector<std::string> set;
+};
+
+// The scenarios of --scenario ×N: loaded, named (the file's `name`, else its stem), names unique.
+std::vector<NamedScenario> load_scenarios(const std::vector<std::string>& files) {
+    std::vector<NamedScenario> out;
+    for (const auto& f : files) {
+        NamedScenario n{f, "", Scenario{}, {}};
+        n.set = load_scenario(f, n.scenario);
+        n.name = n.scenario.name;
+        if (!is_plain_name(n.name) || n.name.find('/') != std::string::npos)
+            throw UsageError(fmt::format("{}: scenario name {} cannot be a folder name", f, quote_for_message(n.name)));
+        for (const auto& other : out)
+            if (other.name == n.name)
+                throw UsageError(fmt::format("--scenario {} and {} are both named {}: each writes --out/<name>/", other.path,
+                                             f, quote_for_message(n.name)));
+        out.push_back(std::move(n));
+    }
+    return out;
+}
+
+// The parameters the kernels use: scenarios that agree on all of them share one kernel pass and differ
+// only in what is applied per zone (CO2 factors, waste): docs/scale-out.md.
+std::string kernel_key(Scenario s) {
+    std::string key;
+    for (const auto& p : describe(s)) {
+        if (p.section == "co2" || p.section == "waste") continue;
+        for (int k = 0; k < p.count; ++k) key += fmt::format("{}.{}[{}]={:a};", p.section, p.key, k, p.value[k]);
+    }
+    return key;
+}
+
+// --scenario ×N: one pass over the rasters, one output folder per scenario.
+RunSummary run_scenarios(RunContext& c, const ProgressFn& progress) {
+    RunOptions& o = c.o;
+    if (o.shard_count > 0 || o.maps)
+        throw UsageError("several scenarios go with neither --shard nor --maps: run those once per scenario");
+    const std::vector<NamedScenario> scenarios = load_scenarios(o.scenario_files);
+    const std::string out_root = o.out;
+    o.scenario = scenarios.front().path;
+    std::vector<NamedPath> outputs;  // every scenario's outputs, checked against every input first
+    for (const auto& sc : scenarios) {
+        o.out = (std::filesystem::path(out_root) / sc.name).string();
+        for (auto& p : output_paths(o)) outputs.push_back(std::move(p));
+    }
+    o.out = out_root;
+    open_run(c, outputs);
+    std::vector<std::unique_ptr<OutputDir>> outs;
+    for (const auto& sc : scenarios) {
+        outs.push_back(std::make_unique<OutputDir>((std::filesystem::path(out_root) / sc.name).string()));
+        for (const auto& p : c.inputs) outs.back()->keep(p.path);
+    }
+    std::vector<std::string> keys;
+    std::vector<const Scenario*> passes;
+    std::vector<size_t> pass_of;
+    for (const auto& sc : scenarios) {
+        const std::string key = kernel_key(sc.scenario);
+        const auto it = std::find(keys.begin(), keys.end(), key);
+        pass_of.push_back(size_t(it - keys.begin()));
+        if (it == keys.end()) keys.push_back(key), passes.push_back(&sc.scenario);
+    }
+    c.timings.open_s = seconds_since(c.t0);
+    const auto t1 = std::chrono::steady_clock::now();
+    EngineStats stats;
+    const int nz = int(c.in.zones.zones().size()), nc = c.in.landuse ? int(c.in.classes->classes().size()) : 0;
+    std::vector<ExactZoneSums> sums(passes.size(), ExactZoneSums(nz, nc));
+    if (c.in.has_grid) sums = compute_zone_sums(c.in, {o.threads, o.block_size}, passes, progress, stats);
+    RunSummary all;
+    for (size_t k = 0; k < scenarios.size(); ++k) {
+        use_scenario(c.in, scenarios[k].scenario, scenarios[k].set);
+        o.scenario = scenarios[k].path;
+        o.out = outs[k]->dir();
+        c.out = std::move(outs[k]);
+        RunSummary s = finish(c, sums[pass_of[k]].rounded(), stats, "", t1);
+        all.outputs.insert(all.outputs.end(), s.outputs.begin(), s.outputs.end());
+        all.table += fmt::format("scenario {} ({}):\n{}", scenarios[k].name, scenarios[k].path, s.table);
+        all.zones = s.zones, all.zones_in_grid = s.zones_in_grid, all.pixels = s.pixels;
+        all.pixels_outside = s.pixels_outside, all.blocks = s.blocks, all.blocks_processed = s.blocks_processed;
+        all.warnings.insert(all.warnings.end(), s.warnings.begin(), s.warnings.end());
+    }
+    return all;
+}
+
 }  // namespace
 
 RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     RunContext c;
     c.o = options;
     settle(c.o);
+    if (c.o.scenario_files.size() > 1) return run_scenarios(c, progress);
+    if (c.o.scenario_files.size() == 1) c.o.scenario = c.o.scenario_files.front();
     const bool shard = c.o.shard_count > 0;
-    open_run(c, shard);
+    const std::filesystem::path out(c.o.out);
+    open_run(c, shard ? std::vector<NamedPath>{{"--out", (out / "sums.txt").string()}, {"--out", (out / "run.json").string()}}
+                      : output_paths(c.o));
     if (shard) return run_shard(c, progress);
     lock_output(c);
     c.timings.open_s = seconds_since(c.t0);
@@ -297,7 +388,7 @@ RunSummary merge(const MergeOptions& m) {
     c.o.checksums = m.checksums;
     c.o.command_line = m.command_line;
     settle(c.o);
-    open_run(c, false);
+    open_run(c, output_paths(c.o));
     // The inputs must still be the files the shards read.
     if (shard_fingerprint(shards.front().options, c.inputs, shards.front().fingerprint.plan_blocks).inputs_sha256 !=
         shards.front().fingerprint.inputs_sha256)

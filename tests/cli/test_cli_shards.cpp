@@ -159,3 +159,36 @@ TEST_CASE("cli shards: missing, duplicated and foreign shards are refused naming
     expect_failure(with_flag(sc.args(work / "x"), "--shard", "4/3"), work / "x", 2, {"--shard", "1 <= I <= N"});
     expect_failure(with_flag(sc.args(work / "x"), "--shard", "0/3"), work / "x", 2, {"--shard"});
 }
+
+TEST_CASE("cli scenarios: several scenarios in one pass equal one run each; names must differ") {
+    ShardCase sc;
+    TempDir work("scenarios");
+    const std::string dir = work / "scenarios";
+    fs::create_directories(dir);
+    // A kernel parameter, a zone-level one (CO2 only: shares the kernel pass) and the albedo (own Rb table).
+    write_text(fs::path(dir) / "a.toml", "name = \"half\"\n[solar_roof]\ncoverage = 0.5\n");
+    write_text(fs::path(dir) / "b.toml", "[co2]\nelectricity_t_per_mwh = 0.4\n");
+    write_text(fs::path(dir) / "c.toml", "[irradiation]\nalbedo = 0.3\n");
+    const std::string multi = work / "multi";
+    auto a = with_flag(sc.args(multi), "--scenarios", dir);
+    auto r = run_repot(a);
+    INFO(describe(r));
+    REQUIRE(r.code == 0);
+    for (const char* name : {"half", "b", "c"}) CHECK(fs::exists(fs::path(multi) / name / "potential.csv"));
+    for (auto [name, file] : {std::pair{"half", "a"}, {"b", "b"}, {"c", "c"}}) {
+        CAPTURE(name);
+        const std::string single = work / (std::string("single-") + file);
+        auto rs = run_repot(with_flag(sc.args(single), "--scenario", (fs::path(dir) / (std::string(file) + ".toml")).string()));
+        REQUIRE(rs.code == 0);
+        for (const char* f : kCsvs) {
+            INFO(f);
+            CHECK(read_text(fs::path(multi) / name / f) == read_text(fs::path(single) / f));
+        }
+        CHECK(stable_json(fs::path(multi) / name / "run.json") == stable_json(fs::path(single) / "run.json"));
+        CHECK(parse_json(read_text(fs::path(multi) / name / "run.json")).at("scenario_name").str == name);
+    }
+    write_text(fs::path(dir) / "d.toml", "name = \"half\"\n");
+    expect_failure(with_flag(sc.args(work / "clash"), "--scenarios", dir), work / "clash", 2, {"both named", "half"});
+    expect_failure(with_flag(with_flag(sc.args(work / "shard"), "--scenarios", dir), "--shard", "1/2"), work / "shard", 2,
+                   {"--shard"});
+}
