@@ -305,7 +305,10 @@ std::string index_page(const ReportContext& c, const std::string& overview_png) 
         for (const auto* s : shown) {
             const auto v = cell(r, k, s->usable);
             cells += fmt::format("<td class=\"num\" data-v=\"{}\">{}</td>", v ? fmt::format("{}", *v) : "", number(v));
-            if (auto t = cell(r, k, s->co2)) co2 = co2.value_or(0) + *t;
+            // CO2 of a plant counts once: by the municipalities it serves where the run has them, else by host.
+            const bool host_waste = s->id == "waste_power" || s->id == "waste_heat";
+            const bool served_known = cell(r, k, "waste_served_power_usable_co2_t").has_value();
+            if (auto t = cell(r, k, s->co2); t && !(host_waste && served_known)) co2 = co2.value_or(0) + *t;
             if ((s->id == "solar_roof" || s->id == "solar_land") && v) pv = pv.value_or(0) + *v;
         }
         const auto [pv_capita, pv_km2] = per_capita_and_area(r, k, pv);
