@@ -210,3 +210,50 @@ TEST_CASE("cli report --pdf: one page printed by headless Chromium holds the war
     CHECK(bad.code == 1);
     CHECK(contains(bad.err, "/nonexistent/chromium"));
 }
+
+TEST_CASE("cli run --facilities: counted per zone and category; the station model is then assessed") {
+    TinyCase tc;
+    TempDir work("facilities");
+    const fs::path out = work.path() / "out";
+    // EPSG:6677 coordinates: 6 stations and an EV charger in Alpha (pixels 1..8 × 2..9), a public facility as a
+    // polygon inside Beta, and a station outside every zone (not counted).
+    const double x = TinyCase::X0, y = TinyCase::Y_TOP;
+    std::string features;
+    auto point = [&](const char* category, double px, double py) {
+        features += std::string(features.empty() ? "" : ",") + "{\"type\":\"Feature\",\"properties\":{\"category\":\"" +
+                    category + "\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" + std::to_string(x + px * 10) +
+                    "," + std::to_string(y - py * 10) + "]}}";
+    };
+    for (int k = 0; k < 6; ++k) point("station", 2.5 + k, 4.5);
+    point("ev_charger", 3.5, 6.5);
+    point("station", 30.5, 5.5);
+    features += ",{\"type\":\"Feature\",\"properties\":{\"category\":\"public_facility\"},\"geometry\":{\"type\":\"Polygon\","
+                "\"coordinates\":[[[" + std::to_string(x + 140) + "," + std::to_string(y - 20) + "],[" + std::to_string(x + 160) +
+                "," + std::to_string(y - 20) + "],[" + std::to_string(x + 160) + "," + std::to_string(y - 40) + "],[" +
+                std::to_string(x + 140) + "," + std::to_string(y - 40) + "],[" + std::to_string(x + 140) + "," +
+                std::to_string(y - 20) + "]]]}}";
+    const std::string layer = work / "facilities.geojson";
+    write_text(layer, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
+                      "\"urn:ogc:def:crs:EPSG::6677\"}},\"features\":[" + features + "]}");
+    tiny_run(tc, out, {"--facilities", layer, "--report"});
+    CHECK(read_text(out / "facilities.csv") ==
+          "zone_id,category,count\n101,ev_charger,1\n101,station,6\n102,public_facility,1\n");
+    CsvTable sc(read_text(out / "smart_community.csv"));
+    bool station_row = false;
+    for (const auto& row : sc.body)
+        if (row[0] == "101" && row[sc.col("model")] == "駅前及び駅周辺開発型") {
+            station_row = true;
+            CHECK(contains(row[sc.col("indicators")], "stations=6"));
+            CHECK_FALSE(contains(row[sc.col("missing_inputs")], "--facilities"));
+        }
+    CHECK(station_row);
+
+    // A category outside the list is named with the file.
+    write_text(layer, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
+                      "\"urn:ogc:def:crs:EPSG::6677\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{\"category\":"
+                      "\"spaceport\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" + std::to_string(x + 25) + "," +
+                      std::to_string(y - 45) + "]}}]}");
+    auto args = tc.run_args(work / "bad");
+    args.insert(args.end(), {"--facilities", layer});
+    expect_failure(args, work.path() / "bad", 1, {layer, "spaceport", "station"});
+}
