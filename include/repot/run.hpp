@@ -58,6 +58,7 @@ struct MergeOptions {
     std::string out;
     int threads = 0;
     bool checksums = true;
+    bool csv_bom = false;  // also with the shards' own --csv-bom
     std::vector<std::string> command_line;
 };
 RunSummary merge(const MergeOptions& options);

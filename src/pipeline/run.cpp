@@ -386,6 +386,7 @@ RunSummary merge(const MergeOptions& m) {
     c.o.out = m.out;
     c.o.threads = m.threads;
     c.o.checksums = m.checksums;
+    c.o.csv_bom = c.o.csv_bom || m.csv_bom;
     c.o.command_line = m.command_line;
     settle(c.o);
     open_run(c, output_paths(c.o));
