@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "log.hpp"
 #include "repot/error.hpp"
 #include "repot/prepare.hpp"
 #include "validators.hpp"
@@ -17,7 +18,15 @@ namespace repot::cli {
 namespace {
 
 // Progress bar in GDAL's format on a terminal, nothing in pipes and logs.
+// GDAL's bar on a terminal; progress events with --log-format json; nothing with -q or off a terminal.
 PrepareProgress terminal_progress(bool quiet) {
+    if (json_log())
+        return [last = -1](double f) mutable {
+            const int pct = int(f * 100);
+            if (pct == last) return;
+            last = pct;
+            log_event(LogLevel::info, "progress", {{"fraction", pct / 100.0}});
+        };
     if (quiet || !isatty(fileno(stderr))) return {};
     return [](double fraction) { GDALTermProgress(fraction, nullptr, nullptr); };
 }

@@ -1,6 +1,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "log.hpp"
 #include "repot/run.hpp"
 #include "../report/report.hpp"
 
@@ -18,6 +19,7 @@ void add_report_command(CLI::App& root, Action& action) {
     cmd->callback([&action, o, quiet] {
         action = [o, quiet] {
             const auto files = write_report(*o, stop_requested_now);
+            for (const auto& f : files) log_event(LogLevel::info, "wrote", {{"path", f}});
             if (!*quiet)
                 for (const auto& f : files) std::printf("wrote %s\n", f.c_str());
             return 0;

@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "input_flags.hpp"
+#include "log.hpp"
 #include "repot/run.hpp"
 #include "../report/report.hpp"
 #include "validators.hpp"
@@ -18,15 +19,16 @@ namespace repot::cli {
 
 namespace {
 
-// GDAL's "0...10...20...100 - done." bar on a terminal; JSON lines for pipelines; nothing with -q.
-ProgressFn make_progress(bool quiet, bool json) {
+// GDAL's "0...10...20...100 - done." bar on a terminal; `progress` events (each whole percent once) with
+// --log-format json; nothing with -q.
+ProgressFn make_progress(bool quiet) {
     if (quiet) return {};
-    if (json)
+    if (json_log())
         return [last = -1](double f) mutable {
             int pct = int(f * 100);
             if (pct == last) return;
             last = pct;
-            std::fprintf(stderr, "{\"progress\": %.2f}\n", pct / 100.0);
+            log_event(LogLevel::info, "progress", {{"fraction", pct / 100.0, 2}});
         };
     if (!isatty(fileno(stderr))) return {};
     return [](double f) { GDALTermProgress(f, nullptr, nullptr); };
@@ -37,7 +39,6 @@ ProgressFn make_progress(bool quiet, bool json) {
 void add_run_command(CLI::App& root, Action& action) {
     auto o = std::make_shared<RunOptions>();
     auto quiet = std::make_shared<bool>(false);
-    auto json = std::make_shared<bool>(false);
     auto report = std::make_shared<bool>(false);
     auto shard = std::make_shared<std::string>();
     auto scenario_dir = std::make_shared<std::string>();
@@ -78,9 +79,10 @@ void add_run_command(CLI::App& root, Action& action) {
     add_report_flags(cmd, *report_options);
     cmd->add_option("--out", o->out, "Output folder (created if missing)")->required();
     cmd->add_flag("-q,--quiet", *quiet, "No progress or summary on the terminal");
-    cmd->add_flag("--progress-json", *json, "Progress as JSON lines on stderr");
+    cmd->add_flag_callback("--progress-json", [] { set_log_format(LogFormat::json); },
+                           "Progress as JSON lines on stderr: the same as `repot --log-format json run`");
     action = nullptr;
-    cmd->callback([&action, o, quiet, json, report, report_options, shard, scenario_dir] {
+    cmd->callback([&action, o, quiet, report, report_options, shard, scenario_dir] {
         if (!scenario_dir->empty()) {  // its *.toml files, in name order
             std::vector<std::string> found;
             for (const auto& e : std::filesystem::directory_iterator(*scenario_dir))
@@ -95,22 +97,32 @@ void add_run_command(CLI::App& root, Action& action) {
                 throw CLI::ValidationError("--shard", "--maps and --report belong to the merged run: give them to nothing "
                                                       "yet (maps and reports of sharded runs are not supported)");
         }
-        action = [o, quiet, json, report, report_options] {
+        action = [o, quiet, report, report_options] {
             o->command_line = invocation();
-            RunSummary s = run(*o, make_progress(*quiet, *json));
+            RunSummary s = run(*o, make_progress(*quiet));
+            for (const auto& w : s.warnings) log_event(LogLevel::warning, "warning", {{"message", w}});
             if (o->shard_count > 0) {
+                for (const auto& f : s.outputs) log_event(LogLevel::info, "wrote", {{"path", f}});
+                log_event(LogLevel::info, "summary",
+                          {{"index", o->shard_index}, {"count", o->shard_count}, {"skipped", s.skipped},
+                           {"blocks", s.blocks}, {"blocks_read", s.blocks_processed}});
                 if (*quiet) return 0;
                 if (s.skipped) std::printf("shard %d/%d: already finished in %s\n", o->shard_index, o->shard_count, o->out.c_str());
                 else std::printf("shard %d/%d: %lld blocks computed into %s\n", o->shard_index, o->shard_count, s.blocks,
                                  o->out.c_str());
                 return 0;
             }
+            for (const auto& f : s.outputs) log_event(LogLevel::info, "wrote", {{"path", f}});
             if (*report) {  // a second transaction on the finished folder, as `repot report` would do
                 report_options->dir = o->out;
                 report_options->csv_bom = o->csv_bom;
                 const auto files = write_report(*report_options, stop_requested_now);
+                for (const auto& f : files) log_event(LogLevel::info, "wrote", {{"path", f}});
                 s.outputs.insert(s.outputs.end(), files.begin(), files.end());
             }
+            log_event(LogLevel::info, "summary",
+                      {{"zones", s.zones}, {"zones_in_grid", s.zones_in_grid}, {"pixels", s.pixels},
+                       {"pixels_outside", s.pixels_outside}, {"blocks", s.blocks}, {"blocks_read", s.blocks_processed}});
             if (!*quiet) {
                 std::fputs(s.table.c_str(), stdout);
                 std::printf("%d zones (%d on the grid), %lld pixels (%lld outside every zone), %lld of %lld blocks read\n",

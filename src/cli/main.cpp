@@ -1,5 +1,6 @@
 // repot: renewable-energy potential per municipality. This file only parses the command line,
-// dispatches to one subcommand and maps errors to exit codes (0 ok, 1 data, 2 usage, 130 interrupted).
+// dispatches to one subcommand and maps errors to exit codes (0 ok, 1 data, 2 usage, 130 interrupted),
+// reported on stderr as text or, with --log-format json, as JSON lines (log.hpp).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <cpl_error.h>
@@ -11,6 +12,7 @@
 #endif
 
 #include "commands.hpp"
+#include "log.hpp"
 #include "repot/error.hpp"
 #include "repot/prepare.hpp"
 #include "repot/message_text.hpp"
@@ -28,10 +30,31 @@ extern "C" void on_signal(int) {
     repot::request_prepare_stop();
 }
 
-// Every error is one line, whatever the message holds: a GDAL message of several lines, or file
-// content that a message quoted without quote_for_message, is escaped here as a last resort.
-void print_error(const char* what) {
-    std::fprintf(stderr, "repot: error: %s\n", repot::escape_for_message(what).c_str());
+// The format asked for on a command line that did not parse: --log-format json (or =json) or run's
+// --progress-json anywhere before a lone "--" (the usage error is then a JSON line too).
+repot::cli::LogFormat format_in_args(int argc, char** argv) {
+    using repot::cli::LogFormat;
+    LogFormat f = LogFormat::text;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--") break;
+        if (a == "--progress-json") f = LogFormat::json;
+        else if (a == "--log-format=json" || (a == "--log-format" && i + 1 < argc && std::string(argv[i + 1]) == "json"))
+            f = LogFormat::json;
+        else if (a == "--log-format=text" || (a == "--log-format" && i + 1 < argc && std::string(argv[i + 1]) == "text"))
+            f = LogFormat::text;
+    }
+    return f;
+}
+
+// The subcommand chosen, as typed: "run", "prepare roofs".
+std::string command_path(const CLI::App& app) {
+    std::string path;
+    for (const CLI::App* a = &app; !a->get_subcommands().empty();) {
+        a = a->get_subcommands().front();
+        path += (path.empty() ? "" : " ") + a->get_name();
+    }
+    return path;
 }
 }  // namespace
 
@@ -57,6 +80,13 @@ int main(int argc, char** argv) {
         return "repot: error: " + repot::escape_for_message(e.what()) + " (see --help)\n";
     });
     app.set_version_flag("--version", [] { return repot::version_text(); });
+    // Global, before or after the subcommand: subcommands hand flags they do not know to the root app
+    // (fallthrough is inherited by the subcommands added below).
+    std::string log_format = "text";
+    app.add_option("--log-format", log_format, "Messages on stderr: text (default) or json (one JSON object per line)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->configurable(false);
+    app.fallthrough();
 
     repot::cli::Action action;
     repot::cli::add_run_command(app, action);
@@ -67,24 +97,33 @@ int main(int argc, char** argv) {
     repot::cli::add_merge_command(app, action);
     repot::cli::add_diff_command(app, action);
 
+    using repot::cli::LogLevel;
+    const int usage = static_cast<int>(repot::ExitCode::usage);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        app.exit(e);
-        return static_cast<int>(repot::ExitCode::usage);
+        repot::cli::set_log_format(format_in_args(argc, argv));
+        if (repot::cli::json_log()) repot::cli::log_usage_error(e.what(), usage);
+        else app.exit(e);
+        return usage;
     }
+    // run --progress-json has set json already.
+    if (log_format == "json") repot::cli::set_log_format(repot::cli::LogFormat::json);
+    repot::cli::log_event(LogLevel::info, "started", {{"command", command_path(app)}, {"version", REPOT_VERSION}});
+    // Every error is one line, whatever the message holds: a GDAL message of several lines, or file
+    // content that a message quoted without quote_for_message, is escaped by log_error as a last resort.
     try {
         return action();
     } catch (const repot::Interrupted&) {
-        std::fprintf(stderr, "repot: interrupted; nothing was written\n");
+        repot::cli::log_interrupted(static_cast<int>(repot::ExitCode::interrupted));
         return static_cast<int>(repot::ExitCode::interrupted);
     } catch (const repot::UsageError& e) {
-        print_error(e.what());
-        return static_cast<int>(repot::ExitCode::usage);
+        repot::cli::log_error(e.what(), usage);
+        return usage;
     } catch (const std::exception& e) {
-        print_error(e.what());
+        repot::cli::log_error(e.what(), static_cast<int>(repot::ExitCode::data));
         return static_cast<int>(repot::ExitCode::data);
     }
 }
