@@ -12,6 +12,10 @@
 
 #include <fcntl.h>
 
+#include <chrono>
+#include <functional>
+#include <thread>
+#include <signal.h>
 #include <array>
 #include <set>
 #include <cerrno>
@@ -107,6 +111,44 @@ inline CommandResult run_repot(const std::vector<std::string>& args) {
     CommandResult r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r.out = read_text(out_path);
+    r.err = read_text(err_path);
+    return r;
+}
+
+// Starts repot with `args` (stderr to a file), waits until `working(stderr so far)` says it is busy, then
+// sends `sig`; returns the exit code (128 + signal when killed by it) and stderr. A command that ends
+// before it looks busy is returned as it ended: callers retry with a larger job.
+inline CommandResult run_and_signal(const std::vector<std::string>& args,
+                                    const std::function<bool(const std::string& err)>& working, int sig) {
+    TempDir io("io");
+    const std::string err_path = io / "stderr";
+    std::vector<std::string> argv_s{repot_binary()};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start " + argv_s[0]);
+    int status = 0;
+    bool exited = false;
+    for (int waited_ms = 0; !exited && waited_ms < 120000; waited_ms += 2) {
+        exited = waitpid(pid, &status, WNOHANG) == pid;
+        if (!exited && working(read_text(err_path))) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (!exited) {
+        kill(pid, sig);
+        while (waitpid(pid, &status, 0) < 0)
+            if (errno != EINTR) throw std::runtime_error("waitpid failed");
+    }
+    CommandResult r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r.err = read_text(err_path);
     return r;
 }

@@ -404,47 +404,17 @@ TEST_CASE("cli log: an interrupted run logs one interrupted event with exit code
     TinyCase tc;
     TempDir work("log-int");
     const fs::path out = work / "out";
-    int code = 0;
-    std::string err;
+    CommandResult r;
     for (const char* res : {"0.25", "0.1", "0.05"}) {
-        TempDir io("io");
-        const std::string err_path = io / "stderr";
         const std::string grid = std::string("EPSG:6677:") + res + ":-8000,-34120,-7600,-34000";
         auto args = tc.run_args(out.string());
         args.insert(args.end(), {"--grid", grid, "--block-size", "16", "--threads", "1", "--log-format", "json"});
-        std::vector<std::string> argv_s{repot_binary()};
-        argv_s.insert(argv_s.end(), args.begin(), args.end());
-        std::vector<char*> argv;
-        for (auto& a : argv_s) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        pid_t pid = 0;
-        REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
-        posix_spawn_file_actions_destroy(&actions);
-        int status = 0;
-        bool exited = false;
-        const auto computing = [&] { return contains(read_text(err_path), "\"fraction\": 0.0"); };
-        for (int waited_ms = 0; !exited && !computing() && waited_ms < 120000; waited_ms += 2) {
-            exited = waitpid(pid, &status, WNOHANG) == pid;
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        }
-        if (!exited) {
-            kill(pid, SIGINT);
-            while (waitpid(pid, &status, 0) < 0) REQUIRE(errno == EINTR);
-        }
-        code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        err = read_text(err_path);
-        if (code != 0) break;
+        r = run_and_signal(args, [](const std::string& err) { return contains(err, "\"fraction\": 0.0"); }, SIGINT);
+        if (r.code != 0) break;
         fs::remove_all(out);  // finished before the signal
     }
-    INFO(err);
-    REQUIRE(code == 130);
-    CommandResult r;
-    r.code = code;
-    r.err = err;
+    INFO(r.err);
+    REQUIRE(r.code == 130);
     const auto events = events_of(r);
     REQUIRE_FALSE(events.empty());
     CHECK(events.front().event() == "started");

@@ -159,30 +159,12 @@ TEST_CASE("cli maps: an interrupted run leaves no map and no GeoPackage") {
         const std::string grid = std::string("EPSG:6677:") + res + ":-8000,-34120,-7600,-34000";
         auto args = tc.run_args(out.string());
         args.insert(args.end(), {"--maps", "--grid", grid, "-q"});
-        std::vector<std::string> argv_s{repot_binary()};
-        argv_s.insert(argv_s.end(), args.begin(), args.end());
-        std::vector<char*> argv;
-        for (auto& a : argv_s) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        pid_t pid = 0;
-        REQUIRE(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
-        int status = 0;
-        bool exited = false;
-        auto staged = [&] {
+        const auto staged = [&](const std::string&) {
             for (const auto& f : files_in(out))
                 if (f.rfind(".repot-staging-", 0) == 0) return true;
             return false;
         };
-        for (int waited = 0; !exited && !staged() && waited < 120000; waited += 5) {
-            exited = waitpid(pid, &status, WNOHANG) == pid;
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        if (!exited) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            kill(pid, SIGINT);
-            while (waitpid(pid, &status, 0) < 0) REQUIRE(errno == EINTR);
-        }
-        code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        code = run_and_signal(args, staged, SIGINT).code;
         if (code != 0) break;
         fs::remove_all(out);  // finished before the signal
     }

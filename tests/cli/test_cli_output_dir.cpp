@@ -261,30 +261,9 @@ TEST_CASE("cli output dir: prepare stops on SIGTERM with exit 130 and leaves not
     int code = 0;
     std::string err;
     for (const char* res : {"0.5", "0.25", "0.1"}) {
-        TempDir io("io");
-        const std::string err_path = io / "stderr";
-        std::vector<std::string> argv_s{repot_binary(), "prepare", "roofs", footprints, "--res", res, "-o", out, "-q"};
-        std::vector<char*> argv;
-        for (auto& a : argv_s) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        pid_t pid = 0;
-        REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
-        posix_spawn_file_actions_destroy(&actions);
-        int status = 0;
-        bool exited = false;
-        for (int waited_ms = 0; !exited && files_in(work.path()).empty() && waited_ms < 120000; waited_ms += 10) {
-            exited = waitpid(pid, &status, WNOHANG) == pid;
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        if (!exited) {
-            kill(pid, SIGTERM);
-            while (waitpid(pid, &status, 0) < 0) REQUIRE(errno == EINTR);
-        }
-        code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        err = read_text(err_path);
+        const auto r = run_and_signal({"prepare", "roofs", footprints, "--res", res, "-o", out, "-q"},
+                                      [&](const std::string&) { return !files_in(work.path()).empty(); }, SIGTERM);
+        code = r.code, err = r.err;
         if (code != 0) break;
         fs::remove(out);  // finished before the signal
     }
