@@ -5,7 +5,6 @@
 // memory stays bounded by block size and threads and a failed run leaves no map (README, "Maps").
 #include <gdal_priv.h>
 
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,8 +46,7 @@ public:
 
 private:
     struct Temp;
-    MapOutput build_cog(Temp& t, const std::string& name, const std::string& path, bool is_zones,
-                        const std::atomic<bool>& abandon);
+    MapOutput build_cog(Temp& t, const std::string& name, bool is_zones);
     const Inputs& in_;
     OutputDir& out_;
     int factor_, threads_;
