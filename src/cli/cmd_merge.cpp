@@ -31,7 +31,7 @@ void add_merge_command(CLI::App& root, Action& action) {
                        {"pixels_outside", s.pixels_outside}, {"blocks", s.blocks}, {"blocks_read", s.blocks_processed}});
             if (!*quiet) {
                 std::fputs(s.table.c_str(), stdout);
-                for (const auto& f : s.outputs) std::printf("wrote %s\n", f.c_str());
+                print_written(s.outputs);
             }
             return 0;
         };

@@ -21,7 +21,7 @@ void add_report_command(CLI::App& root, Action& action) {
             const auto files = write_report(*o, stop_requested_now);
             for (const auto& f : files) log_event(LogLevel::info, "wrote", {{"path", f}});
             if (!*quiet)
-                for (const auto& f : files) std::printf("wrote %s\n", f.c_str());
+                print_written(files);
             return 0;
         };
     });

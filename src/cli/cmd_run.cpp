@@ -127,7 +127,7 @@ void add_run_command(CLI::App& root, Action& action) {
                 std::fputs(s.table.c_str(), stdout);
                 std::printf("%d zones (%d on the grid), %lld pixels (%lld outside every zone), %lld of %lld blocks read\n",
                             s.zones, s.zones_in_grid, s.pixels, s.pixels_outside, s.blocks_processed, s.blocks);
-                for (const auto& f : s.outputs) std::printf("wrote %s\n", f.c_str());
+                print_written(s.outputs);
             }
             return 0;
         };

@@ -1,5 +1,7 @@
 #include "log.hpp"
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include <atomic>
@@ -82,6 +84,25 @@ void log_interrupted(int exit_code) {
 
 void log_usage_error(const std::string& message, int exit_code) {
     log_event(LogLevel::error, "usage_error", {{"message", message}, {"exit_code", exit_code}});
+}
+
+void print_written(const std::vector<std::string>& files) {
+    std::map<std::string, std::pair<int, int>> pages;  // report folder -> pages, PDFs
+    for (const auto& f : files) {
+        const auto slash = f.rfind('/');
+        const std::string dir = slash == std::string::npos ? "" : f.substr(0, slash + 1);
+        const std::string name = f.substr(dir.size());
+        const bool page = dir.size() >= 7 && dir.compare(dir.size() - 7, 7, "report/") == 0 && name != "index.html";
+        if (!page) {
+            std::printf("wrote %s\n", f.c_str());
+            continue;
+        }
+        auto& [html, pdf] = pages[dir];
+        (name.size() > 4 && name.compare(name.size() - 4, 4, ".pdf") == 0 ? pdf : html) += 1;
+    }
+    for (const auto& [dir, n] : pages)
+        std::printf("wrote %d pages%s in %s\n", n.first, n.second ? fmt::format(" and {} PDFs", n.second).c_str() : "",
+                    dir.c_str());
 }
 
 }  // namespace repot::cli

@@ -48,4 +48,8 @@ void log_error(const std::string& message, int exit_code);        // text: repot
 void log_interrupted(int exit_code);                              // text: repot: interrupted; nothing was written
 void log_usage_error(const std::string& message, int exit_code);  // json only: text goes through CLI11's failure_message
 
+// "wrote <path>" on stdout for each file, the report's per-municipality pages as one line per folder
+// (a run with --report writes a page per zone: 62 lines would hide the rest).
+void print_written(const std::vector<std::string>& files);
+
 }  // namespace repot::cli
