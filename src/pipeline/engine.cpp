@@ -146,13 +146,18 @@ private:
     }
 
     // The span's values of the sink's layers, at their pixels' places in the window.
+    // Every pixel of the span is stored, NaN where the layer has no value (what the window holds there
+    // anyway): a select instead of a branch, which roofs and gaps alternating would mispredict.
     void keep_pixel_values(Span s) {
         const auto& layers = sink_->layers();
+        const int* at = in_zone_.data() + s.offset;
         for (size_t l = 0; l < layers.size(); ++l) {
             const PixelLayer& L = layers[l];
             float* dst = pixel_values_[l].data();
-            for (Eigen::Index j = 0; j < s.count; ++j)
-                if (values_(j, L.valid) > 0) dst[in_zone_(s.offset + j)] = float(values_(j, L.value) * L.scale);
+            const double* valid = &values_(0, L.valid);
+            const double* value = &values_(0, L.value);
+            const double scale = L.scale;
+            for (Eigen::Index j = 0; j < s.count; ++j) dst[at[j]] = valid[j] > 0 ? float(value[j] * scale) : NAN;
         }
     }
 

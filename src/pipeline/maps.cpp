@@ -6,8 +6,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <future>
 #include <limits>
 #include <map>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "../io/overview_png.hpp"
 #include "repot/error.hpp"
@@ -27,8 +32,11 @@ GDALDriver& driver(const char* name) {
     return *d;
 }
 
-// Fast, lossless compression for the temporaries: they are read once, by the COG step.
-CPLStringList temp_options(bool is_float) {
+// Fast, lossless compression for the temporaries: they are written once and read twice, by the COG step
+// (overviews, then the full resolution). ZSTD level 1 without a predictor: libtiff's floating-point
+// predictor (PREDICTOR=3) cost more than the compression itself, encoding and decoding, and on these maps
+// gained little size. Uncompressed temporaries would be gigabytes at 1 Gpx (the disk writes ~190 MB/s).
+CPLStringList temp_options() {
     CPLStringList o;
     o.SetNameValue("TILED", "YES");
     o.SetNameValue("BLOCKXSIZE", "512");
@@ -37,13 +45,41 @@ CPLStringList temp_options(bool is_float) {
     const bool zstd = list && std::string(list).find("ZSTD") != std::string::npos;
     o.SetNameValue("COMPRESS", zstd ? "ZSTD" : "LZW");
     if (zstd) o.SetNameValue("ZSTD_LEVEL", "1");
-    if (is_float) o.SetNameValue("PREDICTOR", "3");
     o.SetNameValue("SPARSE_OK", "TRUE");  // blocks outside every zone are never written: nodata, no bytes
     o.SetNameValue("BIGTIFF", "IF_SAFER");
     return o;
 }
 
+// Smallest and largest value, NaN skipped (lo > hi when all are NaN): `v < a ? v : a` is false for NaN.
+// Four lanes at a time with GCC's vector extensions (a running minimum is a reduction the compiler does
+// not vectorise without -ffast-math).
+void value_range(const std::vector<float>& values, float& lo, float& hi) {
+    typedef float v4 __attribute__((vector_size(16)));
+    constexpr float inf = std::numeric_limits<float>::infinity();
+    v4 a = {inf, inf, inf, inf}, b = -a;
+    const float* p = values.data();
+    const size_t n = values.size(), whole = n / 4 * 4;
+    for (size_t i = 0; i < whole; i += 4) {
+        v4 v;
+        std::memcpy(&v, p + i, sizeof v);
+        a = v < a ? v : a;
+        b = v > b ? v : b;
+    }
+    lo = inf, hi = -inf;
+    for (int k = 0; k < 4; ++k) lo = std::min(lo, a[k]), hi = std::max(hi, b[k]);
+    for (size_t i = whole; i < n; ++i) lo = p[i] < lo ? p[i] : lo, hi = p[i] > hi ? p[i] : hi;
+}
+
 int progress_unless_stopped(double, const char*, void*) { return stop_requested_now() ? FALSE : TRUE; }
+
+// Gives the pages of freed memory back to the system. The CLI keeps freed memory (M_TRIM_THRESHOLD
+// 256 MB) to avoid page faults in the block loop; between the block loop and each COG step nothing is
+// gained by keeping it, and peak RSS would add up the working sets of the steps.
+void release_free_memory() {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
 
 }  // namespace
 
@@ -55,9 +91,6 @@ struct MapWriter::Temp {
     ~Temp() {
         if (ds) GDALClose(ds);
         if (!path.empty()) std::remove(path.c_str());
-    }
-    void note(double v) {
-        if (!std::isnan(v)) min = std::min(min, v), max = std::max(max, v);
     }
 };
 
@@ -99,7 +132,7 @@ MapWriter::MapWriter(const Inputs& in, OutputDir& out, int factor, int threads)
         auto t = std::make_unique<Temp>();
         t->path = out.scratch_path(name);
         t->ds = driver("GTiff").Create(t->path.c_str(), g.width, g.height, 1, type,
-                                       temp_options(type == GDT_Float32).List());
+                                       temp_options().List());
         if (!t->ds) throw DataError(fmt::format("{}: cannot create a map: {}", out.dir(), CPLGetLastErrorMsg()));
         std::array<double, 6> gt = g.geotransform;
         t->ds->SetGeoTransform(gt.data());
@@ -117,10 +150,15 @@ MapWriter::MapWriter(const Inputs& in, OutputDir& out, int factor, int threads)
 MapWriter::~MapWriter() = default;
 
 void MapWriter::write_block(const Window& w, const std::vector<std::vector<float>>& values, const Eigen::ArrayXi& zone) {
+    // The range of each layer's values, before taking the lock.
+    const size_t n = values.size();
+    std::vector<float> lo(n), hi(n);
+    for (size_t l = 0; l < n; ++l) value_range(values[l], lo[l], hi[l]);
     std::lock_guard<std::mutex> lock(mu_);
-    for (size_t l = 0; l < values.size(); ++l) {
+    for (size_t l = 0; l < n; ++l) {
         Temp& t = *temps_[l];
-        for (float v : values[l]) t.note(v);
+        if (!(lo[l] <= hi[l])) continue;  // no value in this block: the tile stays sparse (reads as nodata)
+        t.min = std::min(t.min, double(lo[l])), t.max = std::max(t.max, double(hi[l]));
         if (t.ds->GetRasterBand(1)->RasterIO(GF_Write, w.x0, w.y0, w.width, w.height,
                                              const_cast<float*>(values[l].data()), w.width, w.height, GDT_Float32, 0,
                                              0, nullptr) != CE_None)
@@ -142,7 +180,7 @@ GDALDataset* aggregate(GDALDataset* src, int factor, bool is_zones, const std::s
     const int w = (W + factor - 1) / factor, h = (H + factor - 1) / factor;
     GDALRasterBand* in = src->GetRasterBand(1);
     GDALDataset* dst = driver("GTiff").Create(path.c_str(), w, h, 1, in->GetRasterDataType(),
-                                              temp_options(!is_zones).List());
+                                              temp_options().List());
     if (!dst) throw DataError(fmt::format("{}: cannot create a map: {}", path, CPLGetLastErrorMsg()));
     double gt[6];
     src->GetGeoTransform(gt);
@@ -218,20 +256,36 @@ MapOutput MapWriter::build_cog(Temp& t, const std::string& name, bool is_zones) 
     o.SetNameValue("NUM_THREADS", std::to_string(std::max(1, threads_)).c_str());
     const std::string staged = "maps/" + name;
     const std::string path = out_.stage_path(staged);
+    // The COG driver computes the overviews into a temporary file first, ZSTD level 9 by default: its
+    // compression context alone is 17 MB per thread, and the level costs ~12 % of the step. PACKBITS is
+    // lossless too and nearly free (the file is read back once): the COGs are byte-identical. (NONE is
+    // not: with GDAL 3.6 it changed pixels of the third and fourth overview levels.) A GDAL that ignores
+    // this option, which its COG driver documents for debugging, falls back to ZSTD: same files, slower.
+    CPLSetThreadLocalConfigOption("COG_TMP_COMPRESSION", "PACKBITS");
     GDALDataset* cog = driver("COG").CreateCopy(path.c_str(), src, FALSE, o.List(), progress_unless_stopped, nullptr);
+    CPLSetThreadLocalConfigOption("COG_TMP_COMPRESSION", nullptr);
     if (!cog) {
         if (stop_requested_now()) throw Interrupted();
         throw DataError(fmt::format("{}: cannot write {}: {}", out_.dir(), staged, CPLGetLastErrorMsg()));
     }
     GDALClose(cog);
+    release_free_memory();
     GDALClose(t.ds);  // the temporary goes as soon as its COG exists: disk holds one extra map at most
     t.ds = nullptr;
     std::remove(t.path.c_str());
     t.path.clear();
-    return {staged, "", "", "", sha256_file(path)};
+    return {staged, "", "", "", ""};  // the checksum: finish()
 }
 
 std::vector<MapOutput> MapWriter::finish() {
+    release_free_memory();  // the block loop's buffers
+    // Each COG's checksum: with more than one thread, read while the next COG is built (its overviews
+    // are computed on one thread), else after all of them.
+    std::vector<std::future<std::string>> checksums;
+    auto checksum = [&](const MapOutput& m) {
+        checksums.push_back(std::async(threads_ > 1 ? std::launch::async : std::launch::deferred,
+                                       [path = out_.stage_path(m.name)] { return sha256_file(path); }));
+    };
     std::vector<MapOutput> names;
     for (size_t l = 0; l < specs_.size(); ++l) {
         const MapSpec& s = specs_[l];
@@ -244,6 +298,7 @@ std::vector<MapOutput> MapWriter::finish() {
         band->SetMetadataItem("UNIT", s.unit.c_str());
         MapOutput m = build_cog(*temps_[l], s.file, false);
         m.source = s.source, m.tier = s.tier, m.unit = s.unit;
+        checksum(m);
         names.push_back(m);
     }
     // zones.tif: the index each pixel was counted in, and the index -> zone table (metadata and CSV).
@@ -256,6 +311,8 @@ std::vector<MapOutput> MapWriter::finish() {
         csv += fmt::format("{},{},{}\n", z + 1, csv_field(zones[z].id), csv_field(zones[z].name));
     }
     names.push_back(build_cog(*temps_.back(), "zones.tif", true));
+    checksum(names.back());
+    for (size_t k = 0; k < checksums.size(); ++k) names[k].sha256 = checksums[k].get();
     out_.stage("maps/zones.csv", csv);
     names.push_back({"maps/zones.csv", "", "", "", sha256_file(out_.stage_path("maps/zones.csv"))});
 
