@@ -40,5 +40,7 @@ std::string to_wide_csv(const ResultsTable& t);
 // potential_long.csv: zone_id,zone_name,source,tier,quantity,unit,value for every non-empty potential.
 std::string to_long_csv(const ResultsTable& t);
 std::string format_number(double v, int precision);
+// format_number with thousands separators: 12345.6 -> "12,346" (0 decimals), for people, not for CSVs.
+std::string format_grouped(double v, int precision);
 
 }  // namespace repot

@@ -1,5 +1,7 @@
 #include "repot/results.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -57,6 +59,17 @@ std::string to_long_csv(const ResultsTable& t) {
                                c.quantity, c.unit, format_number(*r.values[i], c.precision));
         }
     return out;
+}
+
+std::string format_grouped(double v, int precision) {
+    const std::string s = format_number(v, precision);
+    const size_t start = s[0] == '-' ? 1 : 0, end = std::min(s.find('.'), s.size());
+    std::string out = s.substr(0, start);
+    for (size_t i = start; i < end; ++i) {
+        if (i > start && (end - i) % 3 == 0) out += ',';
+        out += s[i];
+    }
+    return out + s.substr(end);
 }
 
 }  // namespace repot

@@ -232,13 +232,6 @@ std::vector<double> quantile_breaks(std::vector<double> v, int classes) {
     return breaks;
 }
 
-// 12345.6 -> "12,346" with `decimals` = 0: the thousands separator keeps large energies readable.
-std::string grouped(double v, int decimals) {
-    std::string s = format_number(v, decimals);
-    const size_t start = s[0] == '-' ? 1 : 0;
-    for (size_t i = std::min(s.find('.'), s.size()); i > start + 3; i -= 3) s.insert(i - 3, ",");
-    return s;
-}
 
 std::string xml_escaped(const std::string& s) {
     std::string out;
@@ -313,7 +306,7 @@ std::string graduated_qml(const Legend& legend, const std::vector<double>& value
         const auto [a, b] = ranges[k];
         range_xml += fmt::format(
             "      <range lower=\"{}\" upper=\"{}\" symbol=\"{}\" label=\"{} – {} {}\" render=\"true\"/>\n", a, b, k,
-            grouped(a, decimals), grouped(b, decimals), legend.unit);
+            format_grouped(a, decimals), format_grouped(b, decimals), legend.unit);
         symbols_xml += fill_symbol_xml(std::to_string(k),
                                        ramp_at(ranges.size() > 1 ? double(k) / double(ranges.size() - 1) : 0.0), "      ");
     }

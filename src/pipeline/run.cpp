@@ -342,8 +342,9 @@ RunSummary run(const RunOptions& options, const ProgressFn& progress) {
     if (c.o.scenario_files.size() == 1) c.o.scenario = c.o.scenario_files.front();
     const bool shard = c.o.shard_count > 0;
     const std::filesystem::path out(c.o.out);
-    open_run(c, shard ? std::vector<NamedPath>{{"--out", (out / "sums.txt").string()}, {"--out", (out / "run.json").string()}}
-                      : output_paths(c.o));
+    std::vector<NamedPath> outputs = output_paths(c.o);
+    if (shard) outputs = {{"--out", (out / "sums.txt").string()}, {"--out", (out / "run.json").string()}};
+    open_run(c, outputs);
     if (shard) return run_shard(c, progress);
     lock_output(c);
     c.timings.open_s = seconds_since(c.t0);

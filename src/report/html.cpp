@@ -25,11 +25,7 @@ std::string escape(const std::string& s) {
 }
 
 std::string number(std::optional<double> v, int decimals) {
-    if (!v) return "–";
-    std::string s = format_number(*v, decimals);
-    const size_t start = s[0] == '-' ? 1 : 0;
-    for (size_t i = std::min(s.find('.'), s.size()); i > start + 3; i -= 3) s.insert(i - 3, ",");
-    return s;
+    return v ? format_grouped(*v, decimals) : "–";
 }
 
 std::string number(std::optional<double> v) {

@@ -375,6 +375,15 @@ ResultsTable two_rows() {
 
 }  // namespace
 
+TEST_CASE("format_grouped: thousands separated, decimals and sign kept") {
+    CHECK(format_grouped(12345.6, 0) == "12,346");
+    CHECK(format_grouped(1234567.891, 2) == "1,234,567.89");
+    CHECK(format_grouped(-999.5, 0) == "-1,000");
+    CHECK(format_grouped(999, 0) == "999");
+    CHECK(format_grouped(-12.25, 1) == "-12.2");  // format_number's rounding (half to even in printf)
+    CHECK(format_grouped(0, 3) == "0.000");
+}
+
 TEST_CASE("ResultsTable lookups") {
     ResultsTable t = two_rows();
     CHECK(t.column("solar_roof_usable_mwh") == 2);
