@@ -32,8 +32,11 @@ public:
     void add(const ExactZoneSums& other);
     ZoneSums rounded() const;
 
-    // Text form for shard files: one line per non-zero accumulator, "sum <slot> <q> <parts in %a>",
-    // "month <slot> <source> <month> <parts>", "class <slot> <k> <count>". Exact (hexadecimal floats).
+    // Text form for shard files: a first line "repot-sums <layout> <q_count>", then one line per non-zero
+    // accumulator, "sum <slot> <q> <parts in %a>", "month <slot> <source> <month> <parts>",
+    // "class <slot> <k> <count>". Exact (hexadecimal floats). Quantities are numbered as in
+    // quantities.hpp: kSumsLayout changes whenever that numbering does, and from_text refuses another.
+    static constexpr int kSumsLayout = 2;  // 2: the linear parameters moved to the zone sums
     std::string to_text() const;
     static ExactZoneSums from_text(const std::string& text, int zone_count, int class_count);
     int zone_count() const { return zones_; }

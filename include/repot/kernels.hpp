@@ -29,8 +29,9 @@ struct SkyContext {
     const solar::TranspositionTable* table = nullptr;  // once per run
 };
 
-// Monthly technical energy (kWh) of a span's panel pixels, for potential_monthly.csv: `rows` are
-// span positions (ascending), `kwh` is rows × 12. Months sum to the technical column of each pixel.
+// Monthly in-plane irradiation on a span's panel pixels (kWh: panel area × kWh/m², shade applied), for
+// potential_monthly.csv: `rows` are span positions (ascending), `kwh` is rows × 12. Months sum to the
+// pixel's plane column; the zone-level technical factor turns their zone sums into PV energy.
 struct MonthlyEnergy {
     std::vector<Eigen::Index> rows;
     Eigen::ArrayXXd kwh;
@@ -41,6 +42,19 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
                        MonthlyEnergy* monthly = nullptr);
 void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const LandUseTable& classes,
                        const SkyContext& sky, Columns& out, MonthlyEnergy* monthly = nullptr);
+
+// Zone-level PV tiers from the kernels' sums (quantities.hpp): the linear parameters applied once per
+// zone, the same arithmetic for one scenario or many. Energies in kWh.
+struct PvTiers {
+    double capacity_kw = 0, technical_kwh = 0, usable_kwh = 0;
+};
+// kWh of roof PV per kWh of in-plane irradiation on eligible roof: coverage × density × K / G_stc.
+double roof_technical_factor(const SolarRoofParams& p);
+double roof_usable_factor(const SolarRoofParams& p);  // the same × the usable factor
+PvTiers solar_roof_zone(double eligible_m2, double plane_kwh, double plane_included_kwh, const SolarRoofParams& p);
+// kWh of land PV per kWh of in-plane irradiation on panel ground: density × K / G_stc.
+double land_technical_factor(const SolarLandParams& p);
+PvTiers solar_land_zone(double panel_m2, double plane_kwh, double plane_usable_kwh, const SolarLandParams& p);
 
 // Roof eligibility of method.md §3 (1 eligible, 0 not) for slope/aspect/shade arrays.
 Eigen::ArrayXd roof_eligible(const Eigen::ArrayXd& slope, const Eigen::ArrayXd& aspect, const Eigen::ArrayXd& shade,
@@ -66,8 +80,10 @@ Eigen::Ref<const Eigen::ArrayXXd> monthly_ghi(const Block& b, Span s, const std:
 namespace repot {
 
 // Solar heat, method.md §5. Per pixel only the demand cap of a heat-demand raster (run after the roof
-// kernel, whose collector columns it reads); the household cap on collector area works per zone.
-void solar_heat_kernel(const Block& b, Span s, const SolarHeatParams& p, Columns& out);
+// kernel, whose plane column it reads); the household cap on collector area works per zone.
+void solar_heat_kernel(const Block& b, Span s, const SolarRoofParams& roof, const SolarHeatParams& p, Columns& out);
+// GJ of collector heat per kWh of in-plane irradiation on eligible roof: coverage × efficiency.
+double solar_heat_factor(const SolarRoofParams& roof, const SolarHeatParams& p);
 
 // Ground-source heat, method.md §6: borehole fields under open ground (pixel minus roofs).
 // Without a land-use table every pixel is open ground with the scenario's default fraction.
@@ -75,6 +91,11 @@ void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const
 
 // Heat delivered by one borehole per year (GJ): L · q · t · COP/(COP−1).
 double borehole_heat_gj(const GroundHeatParams& p);
+// GJ per m² of open ground (theoretical): one borehole per spacing².
+double ground_heat_gj_per_m2(const GroundHeatParams& p);
+// GJ per m² of borehole field (the technical column): without land-use classes the field is the whole
+// open ground, and the scenario's default fraction applies here.
+double ground_field_gj_per_m2(const GroundHeatParams& p, bool classes);
 
 // Zone-level tiers of the heat sources. Households come from population (per zone); a capped value
 // comes from a heat-demand raster (per cell). Without either, usable is empty.
@@ -82,9 +103,9 @@ struct HeatTiers {
     double theoretical_gj = 0, technical_gj = 0;
     std::optional<double> usable_gj;
 };
-HeatTiers solar_heat_zone(double collector_m2, double collector_kwh, std::optional<double> households,
-                          std::optional<double> capped_gj, const SolarHeatParams& p);
-HeatTiers ground_heat_zone(double theoretical_gj, double technical_gj, std::optional<double> households,
+HeatTiers solar_heat_zone(double eligible_m2, double plane_kwh, std::optional<double> households,
+                          std::optional<double> capped_gj, const SolarRoofParams& roof, const SolarHeatParams& p);
+HeatTiers ground_heat_zone(double open_m2, double field_m2, bool classes, std::optional<double> households,
                            std::optional<double> capped_gj, const GroundHeatParams& p);
 
 }  // namespace repot

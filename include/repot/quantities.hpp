@@ -1,6 +1,10 @@
 #pragma once
 // The per-zone sums a run accumulates. Kernels fill one column per quantity for a span of pixels;
 // accumulate.hpp adds them per zone. Every quantity is a plain sum, so partial sums merge by addition.
+// Parameters that scale a tier linearly (panel coverage and density, design and usable factors,
+// borehole yield) are not applied per pixel: the kernels sum what they scale (eligible roof, in-plane
+// irradiation on it, open ground) and the zone-level functions of kernels.hpp apply them to the sums,
+// so scenarios that differ only in them share one kernel pass (docs/scale-out.md).
 namespace repot {
 
 enum Q : int {
@@ -31,26 +35,22 @@ enum Q : int {
     q_existing_pv_m2,    // area of classes marked existing_pv
     // solar PV on roofs (energy in kWh, divided to MWh at the end)
     q_roof_theoretical_kwh,
-    q_roof_capacity_kw,
-    q_roof_technical_kwh,
-    q_roof_usable_kwh,
+    q_roof_plane_kwh,           // Σ eligible roof m² × in-plane irradiation × shade (kWh): technical PV and solar heat
+    q_roof_plane_included_kwh,  // the same × inclusion: usable PV
     // solar PV on land
     q_land_theoretical_kwh,
-    q_land_capacity_kw,
-    q_land_technical_kwh,
-    q_land_usable_kwh,
-    // roof faces for solar heat (filled by the roof kernel)
-    q_collector_m2,      // eligible roof × panel coverage
-    q_collector_kwh,     // the same × in-plane irradiation × shade
+    q_land_panel_m2,            // open ground × the class's PV fraction, on land
+    q_land_plane_kwh,           // the same × in-plane irradiation (kWh): technical
+    q_land_plane_usable_kwh,    // the same × inclusion, where the terrain slope allows: usable
     // solar heat and ground heat capped per cell by a heat-demand raster (GJ)
     q_solar_heat_capped_gj,
     q_ground_heat_capped_gj,
     q_heat_demand_gj,
     q_heat_demand_valid_px,
-    // ground-source heat (GJ)
+    // ground-source heat
     q_ground_px,
-    q_ground_theoretical_gj,
-    q_ground_technical_gj,
+    q_ground_open_m2,    // open ground on land: theoretical (× borehole heat per m²)
+    q_ground_field_m2,   // of it, the class's borehole-field share (no classes: all of it): technical
     // climate and people
     q_temperature_sum_c,
     q_ghi_sum_kwh_m2,    // Σ annual GHI over pixels with GHI, for the zone's mean

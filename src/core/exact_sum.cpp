@@ -102,7 +102,7 @@ std::string parts_text(const ExactSum& s) {
 }  // namespace
 
 std::string ExactZoneSums::to_text() const {
-    std::string out;
+    std::string out = fmt::format("repot-sums {} {}\n", kSumsLayout, int(q_count));
     for (int slot = 0; slot <= zones_; ++slot) {
         for (int q = 0; q < q_count; ++q)
             if (const auto& s = data_[size_t(slot) * q_count + size_t(q)]; !s.parts().empty())
@@ -126,6 +126,11 @@ ExactZoneSums ExactZoneSums::from_text(const std::string& text, int zone_count, 
     auto fail = [&](const char* why) {
         throw std::runtime_error(fmt::format("line {}: {}", number, why));
     };
+    const std::string header = fmt::format("repot-sums {} {}", kSumsLayout, int(q_count));
+    if (!std::getline(in, line) || line != header)
+        throw std::runtime_error(fmt::format("written by another version of repot (first line \"{}\", this repot reads \"{}\")",
+                                             line.substr(0, 40), header));
+    number = 1;
     while (std::getline(in, line)) {
         ++number;
         std::istringstream f(line);

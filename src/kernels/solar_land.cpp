@@ -25,23 +25,24 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
     out.col(q_existing_pv_m2) = (c >= 0).select(existing * b.pixel_area, 0.0);
     out.col(q_land_theoretical_kwh) = land.select(H_year * b.pixel_area, 0.0);
 
-    Eigen::ArrayXd capacity = land.select(open_ground_m2(b, s, &classes) * pv_fraction * p.density_kw_m2, 0.0);
-    out.col(q_land_capacity_kw) = capacity;
+    // Panel ground; density and design factor apply per zone (solar_land_zone).
+    Eigen::ArrayXd panel_m2 = land.select(open_ground_m2(b, s, &classes) * pv_fraction, 0.0);
+    out.col(q_land_panel_m2) = panel_m2;
     // In-plane irradiation only where panels stand: the transposition is the costly part of a pixel.
-    const auto rows = positive_rows(capacity);
+    const auto rows = positive_rows(panel_m2);
     Eigen::ArrayXd H_plane = Eigen::ArrayXd::Zero(n);
     Eigen::ArrayXXd scratch;
     if (!rows.empty())
         H_plane(rows) = solar::inplane_fixed_plane(monthly_ghi(b, s, rows, scratch), sky.sky, *sky.table,
                                                    p.panel_tilt_deg, p.panel_aspect_deg,
                                                    monthly ? &monthly->kwh : nullptr);
-    Eigen::ArrayXd technical = capacity * H_plane * p.design_factor;
-    if (monthly && !rows.empty()) {  // kWh per month: capacity × design factor × each month's H
+    Eigen::ArrayXd plane = panel_m2 * H_plane;
+    if (monthly && !rows.empty()) {  // each month's H on the pixel's panel ground
         monthly->rows = rows;
-        for (size_t k = 0; k < rows.size(); ++k) monthly->kwh.row(Eigen::Index(k)) *= capacity(rows[k]) * p.design_factor;
+        for (size_t k = 0; k < rows.size(); ++k) monthly->kwh.row(Eigen::Index(k)) *= panel_m2(rows[k]);
     }
-    out.col(q_land_technical_kwh) = technical;
-    Eigen::ArrayXd usable = technical * inclusion_span(b, s);
+    out.col(q_land_plane_kwh) = plane;
+    Eigen::ArrayXd usable = plane * inclusion_span(b, s);
     if (b.terrain_slope.size()) {
         // The terrain slope screens the usable tier: a land pixel without a value is left out of it
         // (method.md §10) and counted in terrain_slope_coverage.
@@ -49,7 +50,16 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
         out.col(q_terrain_slope_valid_px) = (land && !terrain.isNaN()).cast<double>();
         usable *= (terrain < p.max_terrain_slope_deg).cast<double>();  // NaN compares false
     }
-    out.col(q_land_usable_kwh) = usable;
+    out.col(q_land_plane_usable_kwh) = usable;
+}
+
+double land_technical_factor(const SolarLandParams& p) {
+    constexpr double G_stc_kw_m2 = 1.0;
+    return p.density_kw_m2 * p.design_factor / G_stc_kw_m2;
+}
+
+PvTiers solar_land_zone(double panel_m2, double plane_kwh, double plane_usable_kwh, const SolarLandParams& p) {
+    return {panel_m2 * p.density_kw_m2, plane_kwh * land_technical_factor(p), plane_usable_kwh * land_technical_factor(p)};
 }
 
 }  // namespace repot

@@ -33,22 +33,15 @@ void roof_validity(const double* __restrict R, const double* __restrict H_year, 
 }
 
 // inclusion, shade: null when there is no such layer (factor 1). Shade both screens faces (eligible)
-// and scales the irradiation the kept ones receive (method.md §3).
-void roof_tiers(const double* __restrict eligible, const double* __restrict H_plane, const double* __restrict shade,
-                const double* __restrict inclusion, SolarRoofParams p, double* __restrict capacity,
-                double* __restrict collector_m2, double* __restrict collector_kwh, double* __restrict technical,
-                double* __restrict usable, Eigen::Index n) {
-    constexpr double G_stc_kw_m2 = 1.0;  // irradiance at standard test conditions
+// and scales the irradiation the kept ones receive (method.md §3). Coverage, density and the design and
+// usable factors apply per zone (solar_roof_zone).
+void roof_plane(const double* __restrict eligible, const double* __restrict H_plane, const double* __restrict shade,
+                const double* __restrict inclusion, double* __restrict plane, double* __restrict plane_included,
+                Eigen::Index n) {
     for (Eigen::Index i = 0; i < n; ++i) {
-        const double kw = eligible[i] * p.coverage * p.density_kw_m2;
-        const double H = H_plane[i] * (shade ? shade[i] : 1.0);
-        const double kwh = kw * H * p.design_factor / G_stc_kw_m2;
-        capacity[i] = kw;
-        // The collector area solar heat would use instead (the same roofs: alternatives, never added).
-        collector_m2[i] = eligible[i] * p.coverage;
-        collector_kwh[i] = eligible[i] * p.coverage * H;
-        technical[i] = kwh;
-        usable[i] = kwh * p.usable_factor * (inclusion ? inclusion[i] : 1.0);
+        const double kwh = eligible[i] * (H_plane[i] * (shade ? shade[i] : 1.0));
+        plane[i] = kwh;
+        plane_included[i] = kwh * (inclusion ? inclusion[i] : 1.0);
     }
 }
 
@@ -117,17 +110,28 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
         }
     }
     const Eigen::ArrayXd inclusion = b.inclusion.size() ? inclusion_span(b, s) : Eigen::ArrayXd();
-    roof_tiers(eligible, H_plane.data(), shaded ? shade.data() : nullptr, inclusion.size() ? inclusion.data() : nullptr,
-               p, out.col(q_roof_capacity_kw).data(), out.col(q_collector_m2).data(), out.col(q_collector_kwh).data(),
-               out.col(q_roof_technical_kwh).data(), out.col(q_roof_usable_kwh).data(), n);
+    roof_plane(eligible, H_plane.data(), shaded ? shade.data() : nullptr, inclusion.size() ? inclusion.data() : nullptr,
+               out.col(q_roof_plane_kwh).data(), out.col(q_roof_plane_included_kwh).data(), n);
     if (monthly && !rows.empty()) {
-        // kWh per month: the technical tier's factors (capacity, shade, design factor) × each month's H.
+        // Each month's H on the pixel's eligible roof, shaded like the plane column.
         monthly->rows = rows;
         for (size_t k = 0; k < rows.size(); ++k) {
             const Eigen::Index i = rows[k];
-            monthly->kwh.row(Eigen::Index(k)) *= out(i, q_roof_capacity_kw) * (shaded ? shade(i) : 1.0) * p.design_factor;
+            monthly->kwh.row(Eigen::Index(k)) *= eligible[i] * (shaded ? shade(i) : 1.0);
         }
     }
+}
+
+double roof_technical_factor(const SolarRoofParams& p) {
+    constexpr double G_stc_kw_m2 = 1.0;  // irradiance at standard test conditions
+    return p.coverage * p.density_kw_m2 * p.design_factor / G_stc_kw_m2;
+}
+
+double roof_usable_factor(const SolarRoofParams& p) { return roof_technical_factor(p) * p.usable_factor; }
+
+PvTiers solar_roof_zone(double eligible_m2, double plane_kwh, double plane_included_kwh, const SolarRoofParams& p) {
+    return {eligible_m2 * p.coverage * p.density_kw_m2, plane_kwh * roof_technical_factor(p),
+            plane_included_kwh * roof_usable_factor(p)};
 }
 
 }  // namespace repot

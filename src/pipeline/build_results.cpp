@@ -186,10 +186,12 @@ ResultsTable build_results(const Inputs& in, const ZoneSums& sums, const WasteBy
             set("solar_roof_theoretical_mwh", S(q_roof_theoretical_kwh) / 1000);
             if (roof_faces) {
                 set("eligible_roof_area_m2", S(q_eligible_roof_m2));
-                set("solar_roof_capacity_kw", S(q_roof_capacity_kw));
-                set("solar_roof_technical_mwh", S(q_roof_technical_kwh) / 1000);
-                set("solar_roof_usable_mwh", S(q_roof_usable_kwh) / 1000);
-                set("solar_roof_usable_co2_t", S(q_roof_usable_kwh) / 1000 * co2_el);
+                const PvTiers pv = solar_roof_zone(S(q_eligible_roof_m2), S(q_roof_plane_kwh),
+                                                   S(q_roof_plane_included_kwh), in.scenario.solar_roof);
+                set("solar_roof_capacity_kw", pv.capacity_kw);
+                set("solar_roof_technical_mwh", pv.technical_kwh / 1000);
+                set("solar_roof_usable_mwh", pv.usable_kwh / 1000);
+                set("solar_roof_usable_co2_t", pv.usable_kwh / 1000 * co2_el);
             } else {
                 note("roof_screening_none", "no roof has a value in every screening layer given (slope, aspect, "
                                             "shade): roof PV technical and usable tiers and solar heat not computed");
@@ -199,10 +201,12 @@ ResultsTable build_results(const Inputs& in, const ZoneSums& sums, const WasteBy
             set("landuse_land_area_m2", S(q_land_area_m2));
             set("solar_land_existing_area_m2", S(q_existing_pv_m2));
             set("solar_land_theoretical_mwh", S(q_land_theoretical_kwh) / 1000);
-            set("solar_land_capacity_kw", S(q_land_capacity_kw));
-            set("solar_land_technical_mwh", S(q_land_technical_kwh) / 1000);
-            set("solar_land_usable_mwh", S(q_land_usable_kwh) / 1000);
-            set("solar_land_usable_co2_t", S(q_land_usable_kwh) / 1000 * co2_el);
+            const PvTiers pv = solar_land_zone(S(q_land_panel_m2), S(q_land_plane_kwh), S(q_land_plane_usable_kwh),
+                                               in.scenario.solar_land);
+            set("solar_land_capacity_kw", pv.capacity_kw);
+            set("solar_land_technical_mwh", pv.technical_kwh / 1000);
+            set("solar_land_usable_mwh", pv.usable_kwh / 1000);
+            set("solar_land_usable_co2_t", pv.usable_kwh / 1000 * co2_el);
         }
         // Open ground where roof data is missing (method.md §10): never the whole pixel silently.
         const double no_roof_px = px - S(q_roof_valid_px);
@@ -228,15 +232,16 @@ ResultsTable build_results(const Inputs& in, const ZoneSums& sums, const WasteBy
         if (in.heat_demand && S(q_heat_demand_valid_px) > 0)
             sh_capped = S(q_solar_heat_capped_gj), gh_capped = S(q_ground_heat_capped_gj);
         if (S(q_roof_pv_px) > 0 && roof_faces) {
-            HeatTiers h = solar_heat_zone(S(q_collector_m2), S(q_collector_kwh), households, sh_capped, in.scenario.solar_heat);
+            HeatTiers h = solar_heat_zone(S(q_eligible_roof_m2), S(q_roof_plane_kwh), households, sh_capped,
+                                          in.scenario.solar_roof, in.scenario.solar_heat);
             set("solar_heat_theoretical_gj", h.theoretical_gj);
             set("solar_heat_technical_gj", h.technical_gj);
             set("solar_heat_usable_gj", h.usable_gj);
             if (h.usable_gj) set("solar_heat_usable_co2_t", *h.usable_gj * co2_heat);
         }
         if (S(q_ground_px) > 0) {
-            HeatTiers h = ground_heat_zone(S(q_ground_theoretical_gj), S(q_ground_technical_gj), households, gh_capped,
-                                           in.scenario.ground_heat);
+            HeatTiers h = ground_heat_zone(S(q_ground_open_m2), S(q_ground_field_m2), in.classes.has_value(), households,
+                                           gh_capped, in.scenario.ground_heat);
             set("ground_heat_theoretical_gj", h.theoretical_gj);
             set("ground_heat_technical_gj", h.technical_gj);
             set("ground_heat_usable_gj", h.usable_gj);

@@ -133,7 +133,7 @@ private:
                 sums.add_monthly(MonthlySource::solar_land, b_.zone.segment(s.offset, s.count), monthly_.rows,
                                  monthly_.kwh);
             }
-            solar_heat_kernel(b_, s, sc.solar_heat, values_);
+            solar_heat_kernel(b_, s, sc.solar_roof, sc.solar_heat, values_);
             ground_heat_kernel(b_, s, sc.ground_heat, in_.classes ? &*in_.classes : nullptr, values_);
             if (fresh) {
                 written_.clear();

@@ -16,6 +16,7 @@
 
 #include "../io/overview_png.hpp"
 #include "repot/error.hpp"
+#include "repot/kernels.hpp"
 #include "repot/sha256.hpp"
 #include "repot/text_table.hpp"
 
@@ -24,7 +25,6 @@ namespace repot {
 namespace {
 
 constexpr int kTile = 512;
-constexpr double kGjPerKwh = 0.0036;
 
 GDALDriver& driver(const char* name) {
     GDALDriver* d = GetGDALDriverManager()->GetDriverByName(name);
@@ -99,17 +99,17 @@ std::vector<MapSpec> map_specs(const Inputs& in) {
     if (!in.has_grid) return out;
     if (in.roof && in.ghi)
         out.push_back({"solar_roof_usable_kwh.tif", "solar_roof", "usable", "kWh/yr",
-                       "usable roof PV energy per pixel (kWh/yr)", {q_roof_usable_kwh, q_roof_pv_px, 1}});
+                       "usable roof PV energy per pixel (kWh/yr)", {q_roof_plane_included_kwh, q_roof_pv_px, roof_usable_factor(in.scenario.solar_roof)}});
     if (in.landuse && in.ghi)
         out.push_back({"solar_land_usable_kwh.tif", "solar_land", "usable", "kWh/yr",
-                       "usable land PV energy per pixel (kWh/yr)", {q_land_usable_kwh, q_land_pv_px, 1}});
+                       "usable land PV energy per pixel (kWh/yr)", {q_land_plane_usable_kwh, q_land_pv_px, land_technical_factor(in.scenario.solar_land)}});
     if (in.roof && in.ghi)
         out.push_back({"solar_heat_technical_gj.tif", "solar_heat", "technical", "GJ/yr",
                        "technical solar heat per pixel before the household collector cap (GJ/yr)",
-                       {q_collector_kwh, q_roof_pv_px, in.scenario.solar_heat.collector_efficiency * kGjPerKwh}});
+                       {q_roof_plane_kwh, q_roof_pv_px, solar_heat_factor(in.scenario.solar_roof, in.scenario.solar_heat)}});
     out.push_back({"ground_heat_technical_gj.tif", "ground_heat", "technical", "GJ/yr",
                    "technical ground-source heat per pixel before any demand cap (GJ/yr)",
-                   {q_ground_technical_gj, q_ground_px, 1}});
+                   {q_ground_field_m2, q_ground_px, ground_field_gj_per_m2(in.scenario.ground_heat, in.classes.has_value())}});
     return out;
 }
 

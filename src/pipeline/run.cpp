@@ -270,12 +270,27 @@ std::vector<NamedScenario> load_scenarios(const std::vector<std::string>& files)
     return out;
 }
 
+// Whether a parameter is applied to the zone sums rather than per pixel: co2 and waste, and every
+// parameter that scales a tier linearly (kernels.hpp: solar_roof_zone, solar_land_zone, the heat tiers).
+// A heat-demand raster caps heat per pixel, which makes the heat yields per-pixel parameters again.
+bool applied_per_zone(const ParamInfo& p, bool heat_demand_layer) {
+    if (p.section == "co2" || p.section == "waste") return true;
+    if (p.section == "solar_roof")
+        return p.key == "density_kw_m2" || p.key == "design_factor" || p.key == "usable_factor" ||
+               (p.key == "coverage" && !heat_demand_layer);
+    if (p.section == "solar_land") return p.key == "density_kw_m2" || p.key == "design_factor";
+    if (p.section == "solar_heat") return !heat_demand_layer || p.key != "collector_efficiency";
+    if (p.section == "ground_heat")
+        return !heat_demand_layer || p.key == "heating_gj_per_household" || p.key == "cooling_gj_per_household";
+    return false;  // irradiation, tilts, eligibility thresholds: what the kernels compute per pixel
+}
+
 // The parameters the kernels use: scenarios that agree on all of them share one kernel pass and differ
-// only in what is applied per zone (CO2 factors, waste): docs/scale-out.md.
-std::string kernel_key(Scenario s) {
+// only in what is applied per zone: docs/scale-out.md.
+std::string kernel_key(Scenario s, bool heat_demand_layer) {
     std::string key;
     for (const auto& p : describe(s)) {
-        if (p.section == "co2" || p.section == "waste") continue;
+        if (applied_per_zone(p, heat_demand_layer)) continue;
         for (int k = 0; k < p.count; ++k) key += fmt::format("{}.{}[{}]={:a};", p.section, p.key, k, p.value[k]);
     }
     return key;
@@ -305,7 +320,7 @@ RunSummary run_scenarios(RunContext& c, const ProgressFn& progress) {
     std::vector<const Scenario*> passes;
     std::vector<size_t> pass_of;
     for (const auto& sc : scenarios) {
-        const std::string key = kernel_key(sc.scenario);
+        const std::string key = kernel_key(sc.scenario, c.in.heat_demand.has_value());
         const auto it = std::find(keys.begin(), keys.end(), key);
         pass_of.push_back(size_t(it - keys.begin()));
         if (it == keys.end()) keys.push_back(key), passes.push_back(&sc.scenario);
@@ -317,6 +332,8 @@ RunSummary run_scenarios(RunContext& c, const ProgressFn& progress) {
     std::vector<ExactZoneSums> sums(passes.size(), ExactZoneSums(nz, nc));
     if (c.in.has_grid) sums = compute_zone_sums(c.in, {o.threads, o.block_size}, passes, progress, stats);
     RunSummary all;
+    all.table = fmt::format("{} scenarios in {} kernel pass{} (parameters applied per zone share one: docs/scale-out.md)\n",
+                            scenarios.size(), passes.size(), passes.size() == 1 ? "" : "es");
     for (size_t k = 0; k < scenarios.size(); ++k) {
         use_scenario(c.in, scenarios[k].scenario, scenarios[k].set);
         o.scenario = scenarios[k].path;

@@ -165,15 +165,18 @@ TEST_CASE("cli scenarios: several scenarios in one pass equal one run each; name
     TempDir work("scenarios");
     const std::string dir = work / "scenarios";
     fs::create_directories(dir);
-    // A kernel parameter, a zone-level one (CO2 only: shares the kernel pass) and the albedo (own Rb table).
+    // A linear parameter (coverage) and a zone-level one (CO2) share the kernel pass, applied to its zone
+    // sums; the albedo changes the in-plane irradiation per pixel: its own pass.
     write_text(fs::path(dir) / "a.toml", "name = \"half\"\n[solar_roof]\ncoverage = 0.5\n");
     write_text(fs::path(dir) / "b.toml", "[co2]\nelectricity_t_per_mwh = 0.4\n");
     write_text(fs::path(dir) / "c.toml", "[irradiation]\nalbedo = 0.3\n");
     const std::string multi = work / "multi";
     auto a = with_flag(sc.args(multi), "--scenarios", dir);
+    a.erase(std::find(a.begin(), a.end(), "-q"));  // the summary says how many kernel passes ran
     auto r = run_repot(a);
     INFO(describe(r));
     REQUIRE(r.code == 0);
+    CHECK(contains(r.out, "3 scenarios in 2 kernel passes"));
     for (const char* name : {"half", "b", "c"}) CHECK(fs::exists(fs::path(multi) / name / "potential.csv"));
     for (auto [name, file] : {std::pair{"half", "a"}, {"b", "b"}, {"c", "c"}}) {
         CAPTURE(name);
@@ -187,6 +190,20 @@ TEST_CASE("cli scenarios: several scenarios in one pass equal one run each; name
         CHECK(stable_json(fs::path(multi) / name / "run.json") == stable_json(fs::path(single) / "run.json"));
         CHECK(parse_json(read_text(fs::path(multi) / name / "run.json")).at("scenario_name").str == name);
     }
+    // A heat-demand raster caps heat per pixel with the collector coverage: coverage is then a kernel
+    // parameter, and "half" gets its own pass (still equal to its single run).
+    auto capped = with_flag(a, "--out", work / "capped");
+    capped.insert(capped.end(), {"--heat-demand", sc.population});
+    auto rc = run_repot(capped);
+    INFO(describe(rc));
+    REQUIRE(rc.code == 0);
+    CHECK(contains(rc.out, "3 scenarios in 3 kernel passes"));
+    auto single_capped = sc.args(work / "capped-half");
+    single_capped.insert(single_capped.end(), {"--heat-demand", sc.population, "--scenario", (fs::path(dir) / "a.toml").string()});
+    REQUIRE(run_repot(single_capped).code == 0);
+    CHECK(read_text(fs::path(work / "capped") / "half" / "potential.csv") ==
+          read_text(fs::path(work / "capped-half") / "potential.csv"));
+
     write_text(fs::path(dir) / "d.toml", "name = \"half\"\n");
     expect_failure(with_flag(sc.args(work / "clash"), "--scenarios", dir), work / "clash", 2, {"both named", "half"});
     expect_failure(with_flag(with_flag(sc.args(work / "shard"), "--scenarios", dir), "--shard", "1/2"), work / "shard", 2,

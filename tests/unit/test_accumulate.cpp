@@ -51,7 +51,7 @@ TEST_CASE("ZoneSums::add sums runs of zones into their slots, slot 0 outside") {
     CHECK(s.get(2, q_population) == doctest::Approx(3.6).epsilon(1e-14));
     CHECK(s.get(3, q_population) == doctest::Approx(14.5).epsilon(1e-14));
     // Columns never written stay 0.
-    for (int slot = 0; slot <= 3; ++slot) CHECK(s.get(slot, q_roof_usable_kwh) == 0);
+    for (int slot = 0; slot <= 3; ++slot) CHECK(s.get(slot, q_roof_plane_included_kwh) == 0);
 
     // A second add accumulates on top.
     s.add(zones10(), values10());

@@ -62,7 +62,7 @@ TEST_CASE("ExactZoneSums: blocks added in shards and merged equal one pass; text
         s.at(slot, q_roof_area_m2) = u(rng);  // at() does not mark the slot: add through the API below
         Eigen::ArrayXi zone = Eigen::ArrayXi::Constant(4, slot);
         Eigen::ArrayXXd v = Eigen::ArrayXXd::Zero(4, q_count);
-        for (int i = 0; i < 4; ++i) v(i, q_roof_usable_kwh) = u(rng), v(i, q_pixels) = 1;
+        for (int i = 0; i < 4; ++i) v(i, q_roof_plane_included_kwh) = u(rng), v(i, q_pixels) = 1;
         s.add(zone, v);
         Eigen::ArrayXi cls(4);
         cls << -1, 0, 1, 1;
@@ -93,6 +93,12 @@ TEST_CASE("ExactZoneSums: blocks added in shards and merged equal one pass; text
     }
     CHECK(expected.get(1, q_pixels) == 4 * 14);  // 14 blocks of zone 1, 4 pixels each
     CHECK(expected.class_pixels(2, 1) == 2 * 13);
-    CHECK_THROWS(ExactZoneSums::from_text("sum 9 0 0x1p+0\n", zones, classes));
-    CHECK_THROWS(ExactZoneSums::from_text("sum 1 0 nonsense\n", zones, classes));
+    const std::string head = "repot-sums " + std::to_string(ExactZoneSums::kSumsLayout) + " " + std::to_string(q_count) + "\n";
+    CHECK_NOTHROW(ExactZoneSums::from_text(head + "sum 1 0 0x1p+0\n", zones, classes));
+    CHECK_THROWS(ExactZoneSums::from_text(head + "sum 9 0 0x1p+0\n", zones, classes));
+    CHECK_THROWS(ExactZoneSums::from_text(head + "sum 1 0 nonsense\n", zones, classes));
+    // Sums of another quantity layout (an older repot) are refused, not misread.
+    CHECK_THROWS_WITH(ExactZoneSums::from_text("sum 1 0 0x1p+0\n", zones, classes),
+                      doctest::Contains("another version of repot"));
+    CHECK_THROWS(ExactZoneSums::from_text("repot-sums 1 44\nsum 1 0 0x1p+0\n", zones, classes));
 }

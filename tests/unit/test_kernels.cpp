@@ -75,6 +75,14 @@ SolarLandParams flat_land_params() {
     return p;
 }
 
+// The zone-level tiers of one pixel taken as a zone (kernels.hpp: the linear parameters apply to sums).
+PvTiers roof_pv(const Columns& out, int i, const SolarRoofParams& p) {
+    return solar_roof_zone(out(i, q_eligible_roof_m2), out(i, q_roof_plane_kwh), out(i, q_roof_plane_included_kwh), p);
+}
+PvTiers land_pv(const Columns& out, int i, const SolarLandParams& p) {
+    return solar_land_zone(out(i, q_land_panel_m2), out(i, q_land_plane_kwh), out(i, q_land_plane_usable_kwh), p);
+}
+
 Eigen::ArrayXd arr(std::initializer_list<double> v) {
     Eigen::ArrayXd a(Eigen::Index(v.size()));
     Eigen::Index i = 0;
@@ -122,7 +130,8 @@ TEST_CASE("solar_roof_kernel without slope data: theoretical, capacity, technica
     // px4: R = 0 m², H = 1150                -> valid pixel, zero energy
     Block b = make_block({40, 10, kNaN, 25, 0}, {1, 2, 1, kNaN, 1});
     b.inclusion = arr({1, 0.5, 1, 1, 1});
-    Columns out = run_roof(b, flat_roof_params());
+    const SolarRoofParams p = flat_roof_params();
+    Columns out = run_roof(b, p);
 
     // q_roof_pv_px: 1 where every roof-PV layer has a value.
     CHECK(out(0, q_roof_pv_px) == 1);
@@ -137,35 +146,57 @@ TEST_CASE("solar_roof_kernel without slope data: theoretical, capacity, technica
     // eligible roof: without slope data every roof is flat and, without shade data, eligible
     CHECK(out(0, q_eligible_roof_m2) == doctest::Approx(40));
     CHECK(out(1, q_eligible_roof_m2) == doctest::Approx(10));
-    // capacity P = R_elig · 0.80 · 0.167: 40 · 0.1336 = 5.344 kW, 10 · 0.1336 = 1.336 kW
-    CHECK(out(0, q_roof_capacity_kw) == doctest::Approx(5.344).epsilon(1e-12));
-    CHECK(out(1, q_roof_capacity_kw) == doctest::Approx(1.336).epsilon(1e-12));
+    // in-plane irradiation on it, H_A = H (flat panel): 40 · 1150 = 46,000 and 10 · 2300 = 23,000 kWh;
+    // with inclusion 0.5 on px1: 11,500
+    CHECK(out(0, q_roof_plane_kwh) == 46000);
+    CHECK(out(1, q_roof_plane_kwh) == 23000);
+    CHECK(out(0, q_roof_plane_included_kwh) == 46000);
+    CHECK(out(1, q_roof_plane_included_kwh) == 11500);
+    // per zone: capacity P = R_elig · 0.80 · 0.167: 40 · 0.1336 = 5.344 kW, 10 · 0.1336 = 1.336 kW
+    CHECK(roof_pv(out, 0, p).capacity_kw == doctest::Approx(5.344).epsilon(1e-12));
+    CHECK(roof_pv(out, 1, p).capacity_kw == doctest::Approx(1.336).epsilon(1e-12));
     // technical P · H_A · 0.88 with H_A = H (flat panel):
     //   5.344 · 1150 · 0.88 = 5.344 · 1012 = 5408.128 kWh;  1.336 · 2300 · 0.88 = 1.336 · 2024 = 2704.064 kWh
-    CHECK(out(0, q_roof_technical_kwh) == doctest::Approx(5408.128).epsilon(1e-12));
-    CHECK(out(1, q_roof_technical_kwh) == doctest::Approx(2704.064).epsilon(1e-12));
+    CHECK(roof_pv(out, 0, p).technical_kwh == doctest::Approx(5408.128).epsilon(1e-12));
+    CHECK(roof_pv(out, 1, p).technical_kwh == doctest::Approx(2704.064).epsilon(1e-12));
     // usable = technical · 0.85 · inclusion: 5408.128 · 0.85 = 4596.9088;  2704.064 · 0.85 · 0.5 = 1149.2272
-    CHECK(out(0, q_roof_usable_kwh) == doctest::Approx(4596.9088).epsilon(1e-12));
-    CHECK(out(1, q_roof_usable_kwh) == doctest::Approx(1149.2272).epsilon(1e-12));
+    CHECK(roof_pv(out, 0, p).usable_kwh == doctest::Approx(4596.9088).epsilon(1e-12));
+    CHECK(roof_pv(out, 1, p).usable_kwh == doctest::Approx(1149.2272).epsilon(1e-12));
 
     // Pixels lacking roof or GHI contribute exactly 0, never NaN.
     for (int px : {2, 3})
-        for (Q q : {q_roof_theoretical_kwh, q_eligible_roof_m2, q_roof_capacity_kw, q_roof_technical_kwh,
-                    q_roof_usable_kwh}) {
+        for (Q q : {q_roof_theoretical_kwh, q_eligible_roof_m2, q_roof_plane_kwh, q_roof_plane_included_kwh}) {
             CAPTURE(px);
             CAPTURE(int(q));
             CHECK(out(px, q) == 0);
         }
-    for (Q q : {q_roof_theoretical_kwh, q_roof_capacity_kw, q_roof_technical_kwh, q_roof_usable_kwh})
-        CHECK(out(4, q) == 0);
+    for (Q q : {q_roof_theoretical_kwh, q_roof_plane_kwh, q_roof_plane_included_kwh}) CHECK(out(4, q) == 0);
     CHECK_FALSE(out.isNaN().any());
+}
+
+TEST_CASE("zone-level PV tiers: the linear parameters applied to the zone sums, by hand") {
+    SolarRoofParams r;  // 0.80 · 0.167 · 0.88 = 0.117568 kWh per kWh of in-plane irradiation; × 0.85 = 0.0999328
+    CHECK(roof_technical_factor(r) == doctest::Approx(0.117568).epsilon(1e-12));
+    CHECK(roof_usable_factor(r) == doctest::Approx(0.0999328).epsilon(1e-12));
+    // 50 m² eligible receiving 69,000 kWh (57,500 within inclusion): 6.68 kW, 8112.192 kWh, 5746.136 kWh
+    const PvTiers z = solar_roof_zone(50, 69000, 57500, r);
+    CHECK(z.capacity_kw == doctest::Approx(6.68).epsilon(1e-12));
+    CHECK(z.technical_kwh == doctest::Approx(8112.192).epsilon(1e-12));
+    CHECK(z.usable_kwh == doctest::Approx(5746.136).epsilon(1e-12));
+    SolarLandParams l;  // 0.05 · 0.88 = 0.044
+    CHECK(land_technical_factor(l) == doctest::Approx(0.044).epsilon(1e-12));
+    const PvTiers g = solar_land_zone(24, 27600, 13800, l);  // 1.2 kW, 1214.4 kWh, 607.2 kWh
+    CHECK(g.capacity_kw == doctest::Approx(1.2).epsilon(1e-12));
+    CHECK(g.technical_kwh == doctest::Approx(1214.4).epsilon(1e-12));
+    CHECK(g.usable_kwh == doctest::Approx(607.2).epsilon(1e-12));
 }
 
 TEST_CASE("solar_roof_kernel without an inclusion layer: inclusion is 1") {
     Block b = make_block({40}, {1});
     Columns out = run_roof(b, flat_roof_params());
     // 5408.128 · 0.85 = 4596.9088 (as above, inclusion 1)
-    CHECK(out(0, q_roof_usable_kwh) == doctest::Approx(4596.9088).epsilon(1e-12));
+    CHECK(out(0, q_roof_plane_included_kwh) == out(0, q_roof_plane_kwh));
+    CHECK(roof_pv(out, 0, flat_roof_params()).usable_kwh == doctest::Approx(4596.9088).epsilon(1e-12));
 }
 
 TEST_CASE("solar_roof_kernel: shade scales the yield of the faces it keeps, never the theoretical tier") {
@@ -176,12 +207,14 @@ TEST_CASE("solar_roof_kernel: shade scales the yield of the faces it keeps, neve
     b.slope = arr({2});
     b.aspect = arr({0});
     b.shade = arr({0.8});
-    Columns out = run_roof(b, flat_roof_params());
+    const SolarRoofParams p = flat_roof_params();
+    Columns out = run_roof(b, p);
     CHECK(out(0, q_roof_theoretical_kwh) == doctest::Approx(18400).epsilon(1e-12));
-    CHECK(out(0, q_roof_technical_kwh) == doctest::Approx(1730.60096).epsilon(1e-12));
-    CHECK(out(0, q_roof_usable_kwh) == doctest::Approx(1730.60096 * 0.85).epsilon(1e-12));
-    CHECK(out(0, q_collector_kwh) == doctest::Approx(11776).epsilon(1e-12));
-    CHECK(out(0, q_collector_m2) == doctest::Approx(12.8).epsilon(1e-12));
+    CHECK(out(0, q_roof_plane_kwh) == doctest::Approx(16 * 0.8 * 1150).epsilon(1e-12));  // 14,720 kWh
+    CHECK(roof_pv(out, 0, p).technical_kwh == doctest::Approx(1730.60096).epsilon(1e-12));
+    CHECK(roof_pv(out, 0, p).usable_kwh == doctest::Approx(1730.60096 * 0.85).epsilon(1e-12));
+    CHECK(out(0, q_roof_plane_kwh) * p.coverage == doctest::Approx(11776).epsilon(1e-12));  // on the collectors
+    CHECK(out(0, q_eligible_roof_m2) * p.coverage == doctest::Approx(12.8).epsilon(1e-12));
 }
 
 TEST_CASE("solar_roof_kernel with slope, aspect and shade layers: eligible area per pixel") {
@@ -199,7 +232,8 @@ TEST_CASE("solar_roof_kernel with slope, aspect and shade layers: eligible area 
     b.slope = arr({65, 20, 10, 30, 30, 2, kNaN, 30});
     b.aspect = arr({180, 10, 10, 90, 180, 0, 180, 180});
     b.shade = arr({1, 1, 1, 1, 0.6, 1, 1, kNaN});
-    Columns out = run_roof(b, flat_roof_params());
+    const SolarRoofParams p = flat_roof_params();
+    Columns out = run_roof(b, p);
 
     const double expected_eligible[] = {0, 0, 13, 14, 0, 16, 0, 0};
     const double expected_pv_px[] = {1, 1, 1, 1, 1, 1, 1, 1};  // roof and GHI: all in the theoretical tier
@@ -215,24 +249,24 @@ TEST_CASE("solar_roof_kernel with slope, aspect and shade layers: eligible area 
         CHECK(out(i, q_roof_aspect_valid_px) == 1);
         CHECK(out(i, q_roof_shade_valid_px) == expected_shade_px[i]);
         // capacity = R_elig · 0.8 · 0.167
-        CHECK(out(i, q_roof_capacity_kw) == doctest::Approx(expected_eligible[i] * 0.8 * 0.167).epsilon(1e-12));
+        CHECK(roof_pv(out, i, p).capacity_kw == doctest::Approx(expected_eligible[i] * 0.8 * 0.167).epsilon(1e-12));
         // theoretical does not depend on eligibility: H · R = 1150 R on every valid pixel
         CHECK(out(i, q_roof_theoretical_kwh) == doctest::Approx(expected_pv_px[i] * 1150.0 * (11 + i)));
     }
     // Ineligible faces carry no panels: technical and usable are 0.
     for (int i : {0, 1, 4, 6, 7}) {
         CAPTURE(i);
-        CHECK(out(i, q_roof_technical_kwh) == 0);
-        CHECK(out(i, q_roof_usable_kwh) == 0);
+        CHECK(out(i, q_roof_plane_kwh) == 0);
+        CHECK(out(i, q_roof_plane_included_kwh) == 0);
     }
     // The flat roof (2° < 3°) carries a panel at the flat tilt (0 here): H_A = 1150.
     // P = 16 · 0.8 · 0.167 = 2.1376 kW; technical = 2.1376 · 1150 · 0.88 = 2.1376 · 1012 = 2163.2512 kWh
-    CHECK(out(5, q_roof_technical_kwh) == doctest::Approx(2163.2512).epsilon(1e-9));
+    CHECK(roof_pv(out, 5, p).technical_kwh == doctest::Approx(2163.2512).epsilon(1e-9));
     // usable = 2163.2512 · 0.85 = 1838.76352
-    CHECK(out(5, q_roof_usable_kwh) == doctest::Approx(1838.76352).epsilon(1e-9));
+    CHECK(roof_pv(out, 5, p).usable_kwh == doctest::Approx(1838.76352).epsilon(1e-9));
     // Sloped eligible faces get some positive energy (their in-plane value is not hand-computable).
-    CHECK(out(2, q_roof_technical_kwh) > 0);
-    CHECK(out(3, q_roof_technical_kwh) > 0);
+    CHECK(out(2, q_roof_plane_kwh) > 0);
+    CHECK(out(3, q_roof_plane_kwh) > 0);
     CHECK_FALSE(out.isNaN().any());
 }
 
@@ -251,7 +285,7 @@ TEST_CASE("solar_roof_kernel: a flat roof without aspect (undefined on flat face
         CHECK(out(i, q_roof_theoretical_kwh) == doctest::Approx(1150.0 * 16));  // H · R = 18,400
         CHECK(out(i, q_eligible_roof_m2) == 16);
         // 16 · 0.8 · 0.167 = 2.1376 kW; · 1150 · 0.88 = 2163.2512 kWh
-        CHECK(out(i, q_roof_technical_kwh) == doctest::Approx(2163.2512).epsilon(1e-9));
+        CHECK(roof_pv(out, i, flat_roof_params()).technical_kwh == doctest::Approx(2163.2512).epsilon(1e-9));
     }
 }
 
@@ -261,7 +295,7 @@ TEST_CASE("solar_roof_kernel works on a span inside a block") {
     Columns out = Columns::Zero(1, q_count);
     solar_roof_kernel(b, Span{2, 1}, flat_roof_params(), sky(), out);
     CHECK(out(0, q_roof_pv_px) == 1);
-    CHECK(out(0, q_roof_technical_kwh) == doctest::Approx(5408.128).epsilon(1e-12));
+    CHECK(roof_pv(out, 0, flat_roof_params()).technical_kwh == doctest::Approx(5408.128).epsilon(1e-12));
 }
 
 TEST_CASE("solar_land_kernel: classes, open ground, terrain slope and inclusion by hand") {
@@ -286,7 +320,8 @@ TEST_CASE("solar_land_kernel: classes, open ground, terrain slope and inclusion 
     b.landuse << wasteland, wasteland, river, paddy, other, -1, wasteland, wasteland;
     b.terrain_slope = arr({5, 25, 0, 19.9, 20, 0, 0, 0});
     b.inclusion = arr({1, 1, 1, 0.5, 1, 1, 1, 1});
-    Columns out = run_land(b, flat_land_params(), t);
+    const SolarLandParams p = flat_land_params();
+    Columns out = run_land(b, p, t);
 
     // Valid land-PV pixels: a class, a GHI and a terrain slope.
     const double pv_px[] = {1, 1, 1, 1, 1, 0, 0, 1};
@@ -307,9 +342,10 @@ TEST_CASE("solar_land_kernel: classes, open ground, terrain slope and inclusion 
         CHECK(out(i, q_land_pv_px) == pv_px[i]);
         CHECK(out(i, q_land_area_m2) == doctest::Approx(100 * land[i]));
         CHECK(out(i, q_land_theoretical_kwh) == doctest::Approx(115000 * land[i]).epsilon(1e-12));
-        CHECK(out(i, q_land_capacity_kw) == doctest::Approx(capacity[i]).epsilon(1e-12));
-        CHECK(out(i, q_land_technical_kwh) == doctest::Approx(technical[i]).epsilon(1e-12));
-        CHECK(out(i, q_land_usable_kwh) == doctest::Approx(usable[i]).epsilon(1e-12));
+        CHECK(out(i, q_land_panel_m2) == doctest::Approx(capacity[i] / 0.05).epsilon(1e-12));
+        CHECK(land_pv(out, i, p).capacity_kw == doctest::Approx(capacity[i]).epsilon(1e-12));
+        CHECK(land_pv(out, i, p).technical_kwh == doctest::Approx(technical[i]).epsilon(1e-12));
+        CHECK(land_pv(out, i, p).usable_kwh == doctest::Approx(usable[i]).epsilon(1e-12));
     }
     CHECK_FALSE(out.isNaN().any());
 }
@@ -321,7 +357,7 @@ TEST_CASE("solar_land_kernel without terrain slope: no slope restriction") {
     b.landuse << t.index_of(600);
     Columns out = run_land(b, flat_land_params(), t);
     // (100 − 20) · 0.30 · 0.05 = 1.2 kW; 1.2 · 1150 · 0.88 = 1214.4 kWh, all usable (no inclusion, no slope)
-    CHECK(out(0, q_land_usable_kwh) == doctest::Approx(1214.4).epsilon(1e-12));
+    CHECK(land_pv(out, 0, flat_land_params()).usable_kwh == doctest::Approx(1214.4).epsilon(1e-12));
 }
 
 TEST_CASE("roof kernel: monthly GHI kept only on roofs (ghi_row), in a span that starts mid-block") {
@@ -340,10 +376,10 @@ TEST_CASE("roof kernel: monthly GHI kept only on roofs (ghi_row), in a span that
     Columns out = Columns::Zero(4, q_count);
     solar_roof_kernel(b, Span{2, 4}, p, sky(), out);
     const double k = p.coverage * p.density_kw_m2 * p.design_factor;
-    CHECK(out(0, q_roof_technical_kwh) == 0);
-    CHECK(out(1, q_roof_technical_kwh) == doctest::Approx(30 * k * 1150 * 1.2));
-    CHECK(out(2, q_roof_technical_kwh) == doctest::Approx(10 * k * 1150 * 0.9));
-    CHECK(out(3, q_roof_technical_kwh) == 0);
-    CHECK(out(1, q_collector_kwh) == doctest::Approx(30 * p.coverage * 1150 * 1.2));
+    CHECK(out(0, q_roof_plane_kwh) == 0);
+    CHECK(roof_pv(out, 1, p).technical_kwh == doctest::Approx(30 * k * 1150 * 1.2));
+    CHECK(roof_pv(out, 2, p).technical_kwh == doctest::Approx(10 * k * 1150 * 0.9));
+    CHECK(out(3, q_roof_plane_kwh) == 0);
+    CHECK(out(1, q_roof_plane_kwh) == doctest::Approx(30 * 1150 * 1.2));
     CHECK(out(1, q_roof_theoretical_kwh) == doctest::Approx(30 * 1150 * 1.2));
 }
