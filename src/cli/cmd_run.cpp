@@ -93,9 +93,9 @@ void add_run_command(CLI::App& root, Action& action) {
         }
         if (!shard->empty()) {
             std::sscanf(shard->c_str(), "%d/%d", &o->shard_index, &o->shard_count);
-            if (o->maps || *report)
-                throw CLI::ValidationError("--shard", "--maps and --report belong to the merged run: give them to nothing "
-                                                      "yet (maps and reports of sharded runs are not supported)");
+            if (*report)
+                throw CLI::ValidationError("--shard", "--report belongs to the merged run: run `repot report` on the "
+                                                      "folder `repot merge` writes");
         }
         action = [o, quiet, report, report_options] {
             o->command_line = invocation();

@@ -4,9 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <future>
 #include <limits>
 #include <map>
@@ -168,6 +170,53 @@ void MapWriter::write_block(const Window& w, const std::vector<std::vector<float
                                                       const_cast<int*>(zone.data()), w.width, w.height, GDT_Int32, 0,
                                                       0, nullptr) != CE_None)
         throw DataError(fmt::format("{}: cannot write the zone map: {}", out_.dir(), CPLGetLastErrorMsg()));
+}
+
+std::vector<std::string> MapWriter::keep_parts() {
+    std::vector<std::string> names;
+    for (size_t k = 0; k < temps_.size(); ++k) {
+        Temp& t = *temps_[k];
+        const std::string name = "map_parts/" + (k < specs_.size() ? specs_[k].file : std::string("zones.tif"));
+        GDALClose(t.ds);
+        t.ds = nullptr;
+        if (std::rename(t.path.c_str(), out_.stage_path(name).c_str()) != 0)
+            throw DataError(fmt::format("{}: cannot stage {}: {}", out_.dir(), name, std::strerror(errno)));
+        t.path.clear();
+        names.push_back(name);
+    }
+    return names;
+}
+
+void MapWriter::add_parts(const std::string& shard_folder, const BlockPlan& plan, uint64_t first, uint64_t end) {
+    const GridSpec& g = in_.grid;
+    std::vector<std::unique_ptr<GDALDataset>> parts;
+    for (size_t k = 0; k < temps_.size(); ++k) {
+        const std::string path =
+            (std::filesystem::path(shard_folder) / "map_parts" / (k < specs_.size() ? specs_[k].file : "zones.tif")).string();
+        parts.emplace_back(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+        if (!parts.back())
+            throw DataError(fmt::format("{}: missing or unreadable: the shard ran without --maps, or its folder is incomplete",
+                                        path));
+        if (parts.back()->GetRasterXSize() != g.width || parts.back()->GetRasterYSize() != g.height)
+            throw DataError(fmt::format("{}: a map part of another grid", path));
+    }
+    std::vector<std::vector<float>> values(specs_.size());
+    Eigen::ArrayXi zone;
+    for (uint64_t b = first; b < end; ++b) {
+        const Window w = plan[b];
+        for (size_t l = 0; l < specs_.size(); ++l) {
+            values[l].resize(size_t(w.size()));
+            if (parts[l]->GetRasterBand(1)->RasterIO(GF_Read, w.x0, w.y0, w.width, w.height, values[l].data(), w.width,
+                                                     w.height, GDT_Float32, 0, 0, nullptr) != CE_None)
+                throw DataError(fmt::format("{}/map_parts: read error: {}", shard_folder, CPLGetLastErrorMsg()));
+        }
+        zone.resize(w.size());
+        if (parts.back()->GetRasterBand(1)->RasterIO(GF_Read, w.x0, w.y0, w.width, w.height, zone.data(), w.width,
+                                                     w.height, GDT_Int32, 0, 0, nullptr) != CE_None)
+            throw DataError(fmt::format("{}/map_parts: read error: {}", shard_folder, CPLGetLastErrorMsg()));
+        if ((zone > 0).any()) write_block(w, values, zone);  // the blocks the engine wrote: those with zone pixels
+        if (stop_requested_now()) throw Interrupted();
+    }
 }
 
 namespace {

@@ -43,6 +43,13 @@ public:
     void write_block(const Window& w, const std::vector<std::vector<float>>& values, const Eigen::ArrayXi& zone) override;
     // Builds the COGs and zones.csv in the staging folder.
     std::vector<MapOutput> finish();
+    // --shard: stages the temporaries as they are (tiled GeoTIFFs holding this shard's blocks) as
+    // map_parts/<file> for repot merge, instead of building COGs; returns their names.
+    std::vector<std::string> keep_parts();
+    // repot merge: writes the blocks [first, end) of `plan` from a shard folder's map_parts/, as the
+    // engine wrote them in a single run, so that finish() builds the same maps. Throws DataError
+    // naming the file when a part is missing or of another grid.
+    void add_parts(const std::string& shard_folder, const BlockPlan& plan, uint64_t first, uint64_t end);
 
 private:
     struct Temp;

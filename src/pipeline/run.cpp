@@ -231,11 +231,12 @@ RunSummary run_shard(RunContext& c, const ProgressFn& progress) {
         } catch (const DataError&) {  // no finished shard there: run it
         }
     }
-    c.out = std::make_unique<OutputDir>(o.out);
-    for (const auto& p : c.inputs) c.out->keep(p.path);
+    lock_output(c);
     EngineStats stats;
     ExactZoneSums sums(int(c.in.zones.zones().size()), c.in.landuse ? int(c.in.classes->classes().size()) : 0);
-    if (c.in.has_grid) sums = compute_zone_sums(c.in, {o.threads, o.block_size, range.first, range.end}, progress, stats);
+    if (c.in.has_grid)
+        sums = compute_zone_sums(c.in, {o.threads, o.block_size, range.first, range.end}, progress, stats, c.maps.get());
+    if (c.maps) c.maps->keep_parts();  // this shard's blocks; repot merge builds the maps
     c.out->stage("sums.txt", sums.to_text());
     std::vector<std::string> outputs = c.out->staged_names();
     outputs.push_back("run.json");
@@ -435,6 +436,7 @@ RunSummary merge(const MergeOptions& m) {
         } catch (const std::runtime_error& e) {
             throw DataError(fmt::format("{}/sums.txt: {}", s->folder, e.what()));
         }
+        if (c.maps) c.maps->add_parts(s->folder, zone_plan(c.in, c.o.block_size), s->range.first, s->range.end);
         stats.blocks_processed += s->stats.blocks_processed;
         stats.roof_above_pixel_px += s->stats.roof_above_pixel_px;
         stats.roof_above_pixel_max = std::max(stats.roof_above_pixel_max, s->stats.roof_above_pixel_max);

@@ -107,6 +107,56 @@ TEST_CASE("cli shards: merging 1, 2, 3 and 7 shards equals the single run") {
     }
 }
 
+TEST_CASE("cli shards: with --maps, the merged maps equal the single run's byte for byte") {
+    ShardCase sc;
+    TempDir work("shard-maps");
+    auto with_maps = [&](const std::string& out) {
+        auto a = sc.args(out);
+        a.push_back("--maps");
+        return a;
+    };
+    const std::string single = work / "single";
+    auto r = run_repot(with_maps(single));
+    INFO(describe(r));
+    REQUIRE(r.code == 0);
+    const std::vector<std::string> maps{"maps/solar_roof_usable_kwh.tif", "maps/solar_land_usable_kwh.tif",
+                                        "maps/ground_heat_technical_gj.tif", "maps/zones.tif", "maps/zones.csv"};
+    for (int n : {2, 3}) {
+        CAPTURE(n);
+        std::vector<std::string> m{"merge"};
+        for (int i = 1; i <= n; ++i) {
+            const std::string part = work / fmt_part(n, i);
+            auto a = with_maps(part);
+            a.insert(a.end(), {"--shard", std::to_string(i) + "/" + std::to_string(n)});
+            auto rs = run_repot(a);
+            INFO(describe(rs));
+            REQUIRE(rs.code == 0);
+            CHECK(fs::exists(fs::path(part) / "map_parts" / "zones.tif"));
+            m.push_back(part);
+        }
+        const std::string merged = work / ("merged" + std::to_string(n));
+        m.insert(m.end(), {"--out", merged, "-q"});
+        auto rm = run_repot(m);
+        INFO(describe(rm));
+        REQUIRE(rm.code == 0);
+        for (const auto& f : maps) {
+            INFO(f);
+            REQUIRE(fs::exists(fs::path(single) / f));
+            CHECK(read_text(fs::path(merged) / f) == read_text(fs::path(single) / f));
+        }
+        CHECK(fs::exists(fs::path(merged) / "municipalities.gpkg"));
+        CHECK(read_text(fs::path(merged) / "potential.csv") == read_text(fs::path(single) / "potential.csv"));
+    }
+    // A shard folder without its map parts is refused, naming the file.
+    fs::remove(fs::path(work / fmt_part(2, 2)) / "map_parts" / "zones.tif");
+    expect_failure({"merge", work / fmt_part(2, 1), work / fmt_part(2, 2), "--out", work / "broken"}, work / "broken", 1,
+                   {"map_parts/zones.tif"});
+    // --report stays with the merged run.
+    auto rep = with_maps(work / "rep");
+    rep.insert(rep.end(), {"--shard", "1/2", "--report"});
+    expect_failure(rep, work / "rep", 2, {"--report"});
+}
+
 TEST_CASE("cli shards: missing, duplicated and foreign shards are refused naming them; --skip-existing") {
     ShardCase sc;
     TempDir work("shards-bad");
