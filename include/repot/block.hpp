@@ -19,6 +19,10 @@ struct Block {
     Eigen::ArrayXXd ghi;
     Eigen::ArrayXi ghi_row;
     Eigen::ArrayXd ghi_year; // n, the sum of the months (NaN where GHI has no value)
+    // Annual in-plane irradiation of the flat-roof panels (kWh/m²), transposed per source cell of the
+    // GHI and interpolated (docs/method.md §10), for the current span's positions; empty: the roof
+    // kernel transposes each pixel's monthly GHI itself.
+    Eigen::ArrayXd roof_plane_year;
     Eigen::ArrayXd slope, aspect, shade;  // roof slope (deg), aspect (deg from north), shade (0..1)
     Eigen::ArrayXXd temperature;          // n × 1 or n × 12, °C
     Eigen::ArrayXi landuse;               // index into the land-use class table, -1 missing

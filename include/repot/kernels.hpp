@@ -32,9 +32,13 @@ struct SkyContext {
 // Monthly in-plane irradiation on a span's panel pixels (kWh: panel area × kWh/m², shade applied), for
 // potential_monthly.csv: `rows` are span positions (ascending), `kwh` is rows × 12. Months sum to the
 // pixel's plane column; the zone-level technical factor turns their zone sums into PV energy.
+// With Block::roof_plane_year the roof kernel leaves rows and kwh empty and gives `weight` instead: per
+// span position the panel area × shade whose monthly in-plane irradiation the engine sums through the
+// transposed source cells (RasterReader::weighted_sums).
 struct MonthlyEnergy {
     std::vector<Eigen::Index> rows;
     Eigen::ArrayXXd kwh;
+    Eigen::ArrayXd weight;
 };
 
 void coverage_kernel(const Block& b, Span s, Columns& out);

@@ -32,6 +32,9 @@ struct RunOptions {
     bool csv_bom = false;      // CSVs start with a UTF-8 BOM (Excel then reads them as UTF-8)
     int shard_index = 0, shard_count = 0;  // --shard I/N (1-based); 0/0: the whole run
     bool skip_existing = false;  // --skip-existing: a shard already finished in --out is not run again
+    // --transposition-per-pixel: flat-roof panels transposed at every pixel from its interpolated GHI,
+    // the reference the default (per source cell of the GHI, then interpolated) is tested against.
+    bool transposition_per_pixel = false;
     std::string out;           // output folder
     std::vector<std::string> command_line;  // recorded in run.json
 };

@@ -54,6 +54,9 @@ void add_run_command(CLI::App& root, Action& action) {
     cmd->add_option("--block-size", o->block_size,
                     "Pixels per block side (memory per thread ~ 25 MB at 512, ~ 50-70 MB with 12 bands on the grid)")
         ->check(whole_number(16, 4096, "16..4096"));
+    cmd->add_flag("--transposition-per-pixel", o->transposition_per_pixel,
+                  "Transpose flat-roof panels at every pixel from its interpolated GHI (the slower reference the "
+                  "default, per source cell of the GHI, is tested against: docs/method.md section 10)");
     cmd->add_flag("--strict", o->strict, "Every warning is an error (exit 1): repaired geometries, overlaps, partial members...");
     cmd->add_flag("--no-checksum", [o](int64_t) { o->checksums = false; }, "Skip the SHA-256 of inputs in run.json");
     cmd->add_flag("--maps", o->maps,

@@ -69,6 +69,19 @@ void ZoneSums::add_monthly(MonthlySource s, const Eigen::Ref<const Eigen::ArrayX
     }
 }
 
+void ZoneSums::add_monthly_totals(MonthlySource s, const std::vector<double>& totals) {
+    if (totals.size() != size_t(zones_ + 1) * 12) throw std::invalid_argument("monthly totals of another zone count");
+    for (int z = 0; z <= zones_; ++z) {
+        const double* v = &totals[size_t(z) * 12];
+        bool any = false;
+        for (int m = 0; m < 12; ++m) any |= v[m] != 0;
+        if (!any) continue;
+        touch(z);
+        double* slot = &monthly_[(size_t(z) * kMonthlySources + size_t(s)) * 12];
+        for (int m = 0; m < 12; ++m) slot[m] += v[m];
+    }
+}
+
 void ZoneSums::merge(const ZoneSums& other) {
     if (other.data_.size() != data_.size() || other.class_px_.size() != class_px_.size())
         throw std::invalid_argument("merging sums of different zone sets");

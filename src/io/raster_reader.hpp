@@ -27,6 +27,26 @@ public:
     template <class Out>
     void read_at(const Window& w, const Eigen::ArrayXi& pixels, Out& out, bool sum_bands = false);
 
+    // The separable path only (a layer in the grid's CRS, bilinear, no nodata among the window's taps):
+    // the layer's bilinear values at the nodes of a lattice `refinement()` times finer than its cells
+    // (a node every source cell / k, k ≤ 8 and never below a grid pixel), (width · height) × bands in
+    // row-major order; nullptr for any other window. Bilinear interpolation between these nodes gives
+    // exactly what read_at gives (within a cell bilinear is linear along each axis). A caller may
+    // transform the nodes (the in-plane irradiation: docs/method.md §10) and interpolate or sum the result
+    // with the two functions below; the finer lattice keeps a nonlinear transform close to its value at
+    // each pixel (the error falls with k²).
+    const Eigen::ArrayXXd* source_cells(const Window& w);
+    int refinement() const { return refine_; }
+    // `cells`: one column in the layout of source_cells(w). out: its bilinear value at each listed pixel.
+    void interpolate_cells(const Window& w, const Eigen::ArrayXi& pixels, const Eigen::Ref<const Eigen::ArrayXd>& cells,
+                           Eigen::ArrayXd& out);
+    // Σ weight_p · v_b(p) over the listed pixels into out[zone_p · cells.cols() + b], with v_b the bilinear
+    // value of column b of `cells` at pixel p (what interpolate_cells gives, summed in another order):
+    // per run of pixels in one row, zone and source column, two weighted sums and four cell values per
+    // band, so the cost per pixel does not grow with the bands. The order of additions is fixed.
+    void weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, const double* weight, const int* zone,
+                       const Eigen::ArrayXXd& cells, std::vector<double>& out);
+
     // Values read above LayerRules::warn_above: how many, and the largest.
     long long above_count() const { return above_count_; }
     double above_max() const { return above_max_; }
@@ -40,6 +60,12 @@ private:
     bool interior_separable(const Window& w) const;
     void bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out);
     bool prepare_separable(const Window& w);
+    void use_window(const Window& w);  // reads the source for w once (read_at's cache)
+    // Each source row of one column of cells interpolated along x at every window column (width × rows).
+    void x_lines(const double* cells, double* lines, int width) const;
+    // Runs of listed pixels in one row, with the row's line and weight in the source cells or (lattice)
+    // in the nodes of source_cells.
+    void split_runs(const Window& w, const Eigen::ArrayXi& pixels, bool lattice = false);
     // Writes band b of the listed pixels at out + b · pixels.size().
     void interpolate_at(const Window& w, const Eigen::ArrayXi& pixels, double* out, int first_band, int bands);
 
@@ -61,6 +87,18 @@ private:
     Eigen::Index lines_per_band_ = 0;
     Eigen::ArrayXi row_line_;
     Eigen::ArrayXd row_t_;
+    Eigen::ArrayXi col_cell_;  // separable: source column of each window column, from the window's first
+    Eigen::ArrayXd col_t_;     // separable: weight of the next source column
+    int cells_w_ = 0, cells_h_ = 0;  // separable: the source window read
+    // The lattice of source_cells: k nodes per source cell and axis, from node (node_x0_, node_y0_).
+    int refine_ = 1;
+    int64_t node_x0_ = 0, node_y0_ = 0;
+    int nodes_w_ = 0, nodes_h_ = 0;
+    Eigen::ArrayXi node_col_, node_row_, node_col_run_end_;  // per window column / row: node left / above
+    Eigen::ArrayXd node_col_t_, node_row_t_;
+    Eigen::ArrayXXd nodes_;       // source_cells' values
+    bool nodes_ready_ = false;
+    Eigen::ArrayXXd node_lines_;  // interpolate_cells: the caller's nodes interpolated along x
     Eigen::Array<int64_t, Eigen::Dynamic, Eigen::Dynamic> idx_;  // resampling taps per pixel
     Eigen::ArrayXXd wt_;
     struct Run {  // neighbouring listed pixels in one window row

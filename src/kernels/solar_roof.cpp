@@ -59,7 +59,7 @@ void screen_valid(const double* __restrict roof_px, const double* __restrict v, 
 
 void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const SkyContext& sky, Columns& out,
                        MonthlyEnergy* monthly) {
-    if (monthly) monthly->rows.clear();
+    if (monthly) monthly->rows.clear(), monthly->weight.resize(0);
     if (!b.roof.size() || !b.ghi_year.size()) return;
     const Eigen::Index n = s.count;
     const bool sloped = b.slope.size() > 0, shaded = b.shade.size() > 0;
@@ -95,8 +95,19 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
         if (shaded) shade = shade.isNaN().select(0.0, shade);
     }
 
-    // Flat roofs carry panels tilted to the south; sloped faces carry them flush. The transposition is
-    // the costly part of a pixel and only pixels with eligible roof need it (nor have monthly GHI).
+    // Flat roofs carry panels tilted to the south; sloped faces carry them flush. Without slopes every
+    // panel is in one plane, transposed per source cell by the engine (roof_plane_year).
+    if (b.roof_plane_year.size() && !sloped) {
+        const auto H_plane = b.roof_plane_year.segment(s.offset, n);
+        const Eigen::ArrayXd inclusion = b.inclusion.size() ? inclusion_span(b, s) : Eigen::ArrayXd();
+        roof_plane(eligible, H_plane.data(), shaded ? shade.data() : nullptr,
+                   inclusion.size() ? inclusion.data() : nullptr, out.col(q_roof_plane_kwh).data(),
+                   out.col(q_roof_plane_included_kwh).data(), n);
+        if (monthly) monthly->weight = shaded ? (out.col(q_eligible_roof_m2) * shade).eval() : out.col(q_eligible_roof_m2);
+        return;
+    }
+    // The transposition is the costly part of a pixel and only pixels with eligible roof need it (nor
+    // have monthly GHI).
     const auto rows = positive_rows(out.col(q_eligible_roof_m2));
     Eigen::ArrayXd H_plane = Eigen::ArrayXd::Zero(n);
     Eigen::ArrayXXd* H_months = monthly ? &monthly->kwh : nullptr;  // per month, then scaled to kWh below

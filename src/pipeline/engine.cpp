@@ -100,15 +100,24 @@ public:
         b_.latitude_deg = latitude_(g.centre_x(w.x0 + w.width / 2.0 - 0.5, w.y0 + w.height / 2.0 - 0.5),
                                     g.centre_y(w.x0 + w.width / 2.0 - 0.5, w.y0 + w.height / 2.0 - 0.5));
         read_layers(w);
+        window_ = w;
         const solar::MonthlySky month_sky = solar::MonthlySky::at(b_.latitude_deg);
+        transpose_cells(w, month_sky);
+        // Monthly GHI per pixel: for land PV, and for roofs that are not transposed per source cell.
+        const bool monthly_ghi = ghi_ && (cell_annual_.empty() || in_.classes);
         if (sink_) pixel_values_.assign(sink_->layers().size(), std::vector<float>(size_t(w.size()), NAN));
         for (Eigen::Index off = 0; off < n; off += kSpan) {
             Span s{off, std::min(kSpan, n - off)};
             // The layers are read once; each scenario pass runs the kernels on them (--scenario ×N).
-            if (ghi_ && in_.ghi->bands == 12) read_monthly_ghi(w, off / kSpan);
+            if (monthly_ghi && in_.ghi->bands == 12) read_monthly_ghi(w, off / kSpan);
             for (size_t p = 0; p < passes_.size(); ++p) {
-                if (ghi_ && in_.ghi->bands == 1) split_monthly_ghi(off / kSpan, passes_[p].scenario->irradiation);
-                run_kernels(s, *passes_[p].scenario, SkyContext{month_sky, passes_[p].table}, sums[p]);
+                if (monthly_ghi && in_.ghi->bands == 1) split_monthly_ghi(off / kSpan, passes_[p].scenario->irradiation);
+                if (!cell_annual_.empty()) {  // the flat-roof plane at the span's pixels
+                    span_all_ = in_zone_.segment(off, s.count);
+                    ghi_->interpolate_cells(w, span_all_, cell_annual_[p], plane_);
+                    b_.roof_plane_year.segment(off, s.count) = plane_;
+                }
+                run_kernels(s, p, SkyContext{month_sky, passes_[p].table}, sums[p]);
             }
         }
         if (sink_) sink_->write_block(w, pixel_values_, zone_);
@@ -118,7 +127,30 @@ public:
     }
 
 private:
-    void run_kernels(Span s, const Scenario& sc, const SkyContext& sky, ZoneSums& sums) {
+    // Without roof slopes every roof panel lies in one plane: its in-plane irradiation is computed once
+    // per source cell of the GHI (per scenario pass: tilt, albedo and profile may differ), then
+    // interpolated like the GHI itself (docs/method.md §10). The run's reference option and any window
+    // where the GHI is not read through its source cells (raster edge, nodata, CRS change, a GHI on the
+    // grid) transpose per pixel instead.
+    void transpose_cells(const Window& w, const solar::MonthlySky& sky) {
+        cell_annual_.clear(), cell_months_.clear();
+        b_.roof_plane_year.resize(0);
+        if (!ghi_ || !cell_plane_) return;
+        const Eigen::ArrayXXd* cells = ghi_->source_cells(w);
+        for (const ScenarioPass& pass : passes_) {
+            const SolarRoofParams& p = pass.scenario->solar_roof;
+            const Eigen::ArrayXXd ghi = in_.ghi->bands == 12
+                                            ? *cells
+                                            : solar::split_annual(cells->col(0), monthly_shares(pass.scenario->irradiation));
+            cell_months_.emplace_back();
+            cell_annual_.push_back(solar::inplane_fixed_plane(ghi, sky, *pass.table, p.flat_panel_tilt_deg,
+                                                              p.flat_panel_aspect_deg, &cell_months_.back()));
+        }
+        b_.roof_plane_year.resize(b_.width);
+    }
+
+    void run_kernels(Span s, size_t pass, const SkyContext& sky, ZoneSums& sums) {
+        const Scenario& sc = *passes_[pass].scenario;
         {
             // Kernels write whole columns, the same ones in every span of a run, and never NaN. So a
             // scratch filled with NaN when (re)allocated tells, after one span, which columns hold
@@ -127,7 +159,15 @@ private:
             if (fresh) values_.setConstant(s.count, q_count, NAN);
             coverage_kernel(b_, s, values_);
             solar_roof_kernel(b_, s, sc.solar_roof, sky, values_, &monthly_);
-            sums.add_monthly(MonthlySource::solar_roof, b_.zone.segment(s.offset, s.count), monthly_.rows, monthly_.kwh);
+            if (monthly_.weight.size()) {  // months through the transposed source cells
+                month_totals_.assign(size_t(in_.zones.zones().size() + 1) * 12, 0.0);
+                ghi_->weighted_sums(window_, span_all_, monthly_.weight.data(), b_.zone.data() + s.offset,
+                                    cell_months_[pass], month_totals_);
+                sums.add_monthly_totals(MonthlySource::solar_roof, month_totals_);
+            } else {
+                sums.add_monthly(MonthlySource::solar_roof, b_.zone.segment(s.offset, s.count), monthly_.rows,
+                                 monthly_.kwh);
+            }
             if (in_.classes) {
                 solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_, &monthly_);
                 sums.add_monthly(MonthlySource::solar_land, b_.zone.segment(s.offset, s.count), monthly_.rows,
@@ -195,6 +235,8 @@ private:
     // pixel's costliest read; per span they stay in cache until the kernels use them.
     void read_annual_ghi(const Window& w) {
         ghi_->read_at(w, in_zone_, b_.ghi_year, /*sum_bands=*/true);
+        cell_plane_ = roof_ && !slope_ && !in_.transposition_per_pixel && ghi_->source_cells(w);
+        if (cell_plane_ && !in_.classes) return;  // no pixel needs monthly GHI (transpose_cells)
         const Eigen::Index n = in_zone_.size();
         panel_.resize(size_t(n));
         b_.ghi_row.resize(n);
@@ -263,6 +305,13 @@ private:
     std::vector<size_t> panel_start_;       // where each span's begin in panel_ (one more at the end)
     Eigen::ArrayXi span_pixels_;            // window indices of one span's panel positions
     Block b_;
+    Window window_;
+    bool cell_plane_ = false;  // this window's flat-roof plane is transposed per GHI source cell
+    std::vector<Eigen::ArrayXd> cell_annual_;   // per scenario pass: flat-roof plane per GHI source cell
+    std::vector<Eigen::ArrayXXd> cell_months_;  // the same per month (cells × 12)
+    Eigen::ArrayXi span_all_;                   // window indices of the span's pixels
+    Eigen::ArrayXd plane_;
+    std::vector<double> month_totals_;
     Columns values_;
     MonthlyEnergy monthly_;  // one source's monthly energy of the current span
     std::vector<int> written_;  // the columns of values_ the kernels write

@@ -125,6 +125,7 @@ void use_scenario(Inputs& in, const Scenario& s, const std::vector<std::string>&
 
 Inputs open_inputs(const RunOptions& o) {
     Inputs in;
+    in.transposition_per_pixel = o.transposition_per_pixel;
     if (!o.scenario.empty()) in.scenario_set = load_scenario(o.scenario, in.scenario);
     if ((o.roof_slope.empty()) != (o.roof_aspect.empty()))
         throw UsageError("--roof-slope and --roof-aspect go together: a face's energy needs both");

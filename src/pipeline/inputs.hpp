@@ -30,6 +30,7 @@ struct Inputs {
     std::map<std::string, double> member_population;              // member -> persons, membership table column
     WasteParams waste_params() const;
     std::vector<Note> notes;  // run-wide notes, e.g. a source that cannot be computed
+    bool transposition_per_pixel = false;  // RunOptions: the reference evaluation of flat-roof panels
 
     std::vector<const RasterInput*> rasters() const;
 };

@@ -76,7 +76,7 @@ std::string options_json(const RunOptions& o) {
     for (const auto& p : o.inclusion) j.value("", p);
     j.end_array();
     j.value("block_size", o.block_size).value("strict", o.strict).value("maps", o.maps).value("map_res", o.map_res);
-    j.value("csv_bom", o.csv_bom).end_object();
+    j.value("csv_bom", o.csv_bom).value("transposition_per_pixel", o.transposition_per_pixel).end_object();
     return j.str();
 }
 
@@ -109,6 +109,7 @@ RunOptions options_from(const JsonValue& v, const std::string& where) {
         for (const auto& p : inc->items) o.inclusion.push_back(p.str);
     o.block_size = int(number("block_size"));
     o.strict = flag("strict"), o.maps = flag("maps"), o.map_res = number("map_res"), o.csv_bom = flag("csv_bom");
+    o.transposition_per_pixel = flag("transposition_per_pixel");
     return o;
 }
 
