@@ -23,6 +23,7 @@ struct Block {
     // GHI and interpolated (docs/method.md §10), for the current span's positions; empty: the roof
     // kernel transposes each pixel's monthly GHI itself.
     Eigen::ArrayXd roof_plane_year;
+    Eigen::ArrayXd land_plane_year;  // the same for the land PV panels
     Eigen::ArrayXd slope, aspect, shade;  // roof slope (deg), aspect (deg from north), shade (0..1)
     Eigen::ArrayXXd temperature;          // n × 1 or n × 12, °C
     Eigen::ArrayXi landuse;               // index into the land-use class table, -1 missing

@@ -5,7 +5,7 @@ namespace repot {
 
 void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const LandUseTable& classes,
                        const SkyContext& sky, Columns& out, MonthlyEnergy* monthly) {
-    if (monthly) monthly->rows.clear();
+    if (monthly) monthly->rows.clear(), monthly->weight.resize(0);
     if (!b.landuse.size() || !b.ghi_year.size()) return;
     const Eigen::Index n = s.count;
     const auto& cls = classes.classes();
@@ -28,18 +28,24 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
     // Panel ground; density and design factor apply per zone (solar_land_zone).
     Eigen::ArrayXd panel_m2 = land.select(open_ground_m2(b, s, &classes) * pv_fraction, 0.0);
     out.col(q_land_panel_m2) = panel_m2;
-    // In-plane irradiation only where panels stand: the transposition is the costly part of a pixel.
-    const auto rows = positive_rows(panel_m2);
-    Eigen::ArrayXd H_plane = Eigen::ArrayXd::Zero(n);
-    Eigen::ArrayXXd scratch;
-    if (!rows.empty())
-        H_plane(rows) = solar::inplane_fixed_plane(monthly_ghi(b, s, rows, scratch), sky.sky, *sky.table,
-                                                   p.panel_tilt_deg, p.panel_aspect_deg,
-                                                   monthly ? &monthly->kwh : nullptr);
-    Eigen::ArrayXd plane = panel_m2 * H_plane;
-    if (monthly && !rows.empty()) {  // each month's H on the pixel's panel ground
-        monthly->rows = rows;
-        for (size_t k = 0; k < rows.size(); ++k) monthly->kwh.row(Eigen::Index(k)) *= panel_m2(rows[k]);
+    Eigen::ArrayXd plane;
+    if (b.land_plane_year.size()) {  // transposed on the GHI's lattice by the engine
+        plane = panel_m2 * b.land_plane_year.segment(s.offset, n);
+        if (monthly) monthly->weight = panel_m2;
+    } else {
+        // In-plane irradiation only where panels stand: the transposition is the costly part of a pixel.
+        const auto rows = positive_rows(panel_m2);
+        Eigen::ArrayXd H_plane = Eigen::ArrayXd::Zero(n);
+        Eigen::ArrayXXd scratch;
+        if (!rows.empty())
+            H_plane(rows) = solar::inplane_fixed_plane(monthly_ghi(b, s, rows, scratch), sky.sky, *sky.table,
+                                                       p.panel_tilt_deg, p.panel_aspect_deg,
+                                                       monthly ? &monthly->kwh : nullptr);
+        plane = panel_m2 * H_plane;
+        if (monthly && !rows.empty()) {  // each month's H on the pixel's panel ground
+            monthly->rows = rows;
+            for (size_t k = 0; k < rows.size(); ++k) monthly->kwh.row(Eigen::Index(k)) *= panel_m2(rows[k]);
+        }
     }
     out.col(q_land_plane_kwh) = plane;
     Eigen::ArrayXd usable = plane * inclusion_span(b, s);

@@ -52,6 +52,12 @@ struct ScenarioPass {
 
 // One worker's readers and scratch arrays (GDAL datasets are not thread-safe: one set per worker).
 class Worker {
+    // A plane's in-plane irradiation on the GHI's lattice (transpose_cells).
+    struct PlaneNodes {
+        Eigen::ArrayXd annual;   // per node (kWh/m²)
+        Eigen::ArrayXXd months;  // nodes × 12
+    };
+
 public:
     Worker(const Inputs& in, const std::vector<ScenarioPass>& passes, PixelSink* sink)
         : in_(in), passes_(passes), sink_(sink), zones_(in.zones), latitude_(in.grid) {
@@ -103,19 +109,21 @@ public:
         window_ = w;
         const solar::MonthlySky month_sky = solar::MonthlySky::at(b_.latitude_deg);
         transpose_cells(w, month_sky);
-        // Monthly GHI per pixel: for land PV, and for roofs that are not transposed per source cell.
-        const bool monthly_ghi = ghi_ && (cell_annual_.empty() || in_.classes);
         if (sink_) pixel_values_.assign(sink_->layers().size(), std::vector<float>(size_t(w.size()), NAN));
         for (Eigen::Index off = 0; off < n; off += kSpan) {
             Span s{off, std::min(kSpan, n - off)};
             // The layers are read once; each scenario pass runs the kernels on them (--scenario ×N).
-            if (monthly_ghi && in_.ghi->bands == 12) read_monthly_ghi(w, off / kSpan);
+            if (ghi_ && monthly_ghi_ && in_.ghi->bands == 12) read_monthly_ghi(w, off / kSpan);
             for (size_t p = 0; p < passes_.size(); ++p) {
-                if (monthly_ghi && in_.ghi->bands == 1) split_monthly_ghi(off / kSpan, passes_[p].scenario->irradiation);
-                if (!cell_annual_.empty()) {  // the flat-roof plane at the span's pixels
-                    span_all_ = in_zone_.segment(off, s.count);
-                    ghi_->interpolate_cells(w, span_all_, cell_annual_[p], plane_);
+                if (ghi_ && monthly_ghi_ && in_.ghi->bands == 1) split_monthly_ghi(off / kSpan, passes_[p].scenario->irradiation);
+                if (!roof_nodes_.empty() || !land_nodes_.empty()) span_all_ = in_zone_.segment(off, s.count);
+                if (!roof_nodes_.empty()) {  // the planes at the span's pixels
+                    ghi_->interpolate_cells(w, span_all_, roof_nodes_[p].annual, plane_);
                     b_.roof_plane_year.segment(off, s.count) = plane_;
+                }
+                if (!land_nodes_.empty()) {
+                    ghi_->interpolate_cells(w, span_all_, land_nodes_[p].annual, plane_);
+                    b_.land_plane_year.segment(off, s.count) = plane_;
                 }
                 run_kernels(s, p, SkyContext{month_sky, passes_[p].table}, sums[p]);
             }
@@ -127,26 +135,44 @@ public:
     }
 
 private:
-    // Without roof slopes every roof panel lies in one plane: its in-plane irradiation is computed once
-    // per source cell of the GHI (per scenario pass: tilt, albedo and profile may differ), then
-    // interpolated like the GHI itself (docs/method.md §10). The run's reference option and any window
-    // where the GHI is not read through its source cells (raster edge, nodata, CRS change, a GHI on the
-    // grid) transpose per pixel instead.
+    // Panels in one plane for every pixel (flat roofs without a slope layer, land PV): their in-plane
+    // irradiation is computed once per node of the GHI's lattice (per scenario pass: tilt, albedo and
+    // profile may differ), then interpolated like the GHI itself (docs/method.md §10). The reference
+    // option and any window whose GHI is not read through its cells (raster edge, nodata, CRS change, a
+    // GHI on the grid) transpose per pixel instead.
     void transpose_cells(const Window& w, const solar::MonthlySky& sky) {
-        cell_annual_.clear(), cell_months_.clear();
-        b_.roof_plane_year.resize(0);
-        if (!ghi_ || !cell_plane_) return;
-        const Eigen::ArrayXXd* cells = ghi_->source_cells(w);
-        for (const ScenarioPass& pass : passes_) {
-            const SolarRoofParams& p = pass.scenario->solar_roof;
+        roof_nodes_.clear(), land_nodes_.clear();
+        b_.roof_plane_year.resize(0), b_.land_plane_year.resize(0);
+        if (!ghi_ || !lattice_) return;
+        const Eigen::ArrayXXd* nodes = ghi_->source_cells(w);
+        auto plane = [&](const ScenarioPass& pass, double tilt, double aspect) {
             const Eigen::ArrayXXd ghi = in_.ghi->bands == 12
-                                            ? *cells
-                                            : solar::split_annual(cells->col(0), monthly_shares(pass.scenario->irradiation));
-            cell_months_.emplace_back();
-            cell_annual_.push_back(solar::inplane_fixed_plane(ghi, sky, *pass.table, p.flat_panel_tilt_deg,
-                                                              p.flat_panel_aspect_deg, &cell_months_.back()));
+                                            ? *nodes
+                                            : solar::split_annual(nodes->col(0), monthly_shares(pass.scenario->irradiation));
+            PlaneNodes out;
+            out.annual = solar::inplane_fixed_plane(ghi, sky, *pass.table, tilt, aspect, &out.months);
+            return out;
+        };
+        for (const ScenarioPass& pass : passes_) {
+            const SolarRoofParams& r = pass.scenario->solar_roof;
+            const SolarLandParams& l = pass.scenario->solar_land;
+            if (roof_ && !slope_) roof_nodes_.push_back(plane(pass, r.flat_panel_tilt_deg, r.flat_panel_aspect_deg));
+            if (in_.classes) land_nodes_.push_back(plane(pass, l.panel_tilt_deg, l.panel_aspect_deg));
         }
-        b_.roof_plane_year.resize(b_.width);
+        if (!roof_nodes_.empty()) b_.roof_plane_year.resize(b_.width);
+        if (!land_nodes_.empty()) b_.land_plane_year.resize(b_.width);
+    }
+
+    // A kernel's monthly energy into the zone sums: per pixel, or through the lattice (weights).
+    void add_monthly(MonthlySource source, Span s, const std::vector<PlaneNodes>& nodes, size_t pass, ZoneSums& sums) {
+        if (!monthly_.weight.size()) {
+            sums.add_monthly(source, b_.zone.segment(s.offset, s.count), monthly_.rows, monthly_.kwh);
+            return;
+        }
+        month_totals_.assign(size_t(in_.zones.zones().size() + 1) * 12, 0.0);
+        ghi_->weighted_sums(window_, span_all_, monthly_.weight.data(), b_.zone.data() + s.offset, nodes[pass].months,
+                            month_totals_);
+        sums.add_monthly_totals(source, month_totals_);
     }
 
     void run_kernels(Span s, size_t pass, const SkyContext& sky, ZoneSums& sums) {
@@ -159,19 +185,10 @@ private:
             if (fresh) values_.setConstant(s.count, q_count, NAN);
             coverage_kernel(b_, s, values_);
             solar_roof_kernel(b_, s, sc.solar_roof, sky, values_, &monthly_);
-            if (monthly_.weight.size()) {  // months through the transposed source cells
-                month_totals_.assign(size_t(in_.zones.zones().size() + 1) * 12, 0.0);
-                ghi_->weighted_sums(window_, span_all_, monthly_.weight.data(), b_.zone.data() + s.offset,
-                                    cell_months_[pass], month_totals_);
-                sums.add_monthly_totals(MonthlySource::solar_roof, month_totals_);
-            } else {
-                sums.add_monthly(MonthlySource::solar_roof, b_.zone.segment(s.offset, s.count), monthly_.rows,
-                                 monthly_.kwh);
-            }
+            add_monthly(MonthlySource::solar_roof, s, roof_nodes_, pass, sums);
             if (in_.classes) {
                 solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_, &monthly_);
-                sums.add_monthly(MonthlySource::solar_land, b_.zone.segment(s.offset, s.count), monthly_.rows,
-                                 monthly_.kwh);
+                add_monthly(MonthlySource::solar_land, s, land_nodes_, pass, sums);
             }
             solar_heat_kernel(b_, s, sc.solar_roof, sc.solar_heat, values_);
             ground_heat_kernel(b_, s, sc.ground_heat, in_.classes ? &*in_.classes : nullptr, values_);
@@ -235,8 +252,9 @@ private:
     // pixel's costliest read; per span they stay in cache until the kernels use them.
     void read_annual_ghi(const Window& w) {
         ghi_->read_at(w, in_zone_, b_.ghi_year, /*sum_bands=*/true);
-        cell_plane_ = roof_ && !slope_ && !in_.transposition_per_pixel && ghi_->source_cells(w);
-        if (cell_plane_ && !in_.classes) return;  // no pixel needs monthly GHI (transpose_cells)
+        lattice_ = !in_.transposition_per_pixel && ghi_->source_cells(w);
+        monthly_ghi_ = !lattice_ || (roof_ && slope_);  // sloped faces: a plane per pixel
+        if (!monthly_ghi_) return;  // no pixel needs monthly GHI (transpose_cells)
         const Eigen::Index n = in_zone_.size();
         panel_.resize(size_t(n));
         b_.ghi_row.resize(n);
@@ -306,9 +324,9 @@ private:
     Eigen::ArrayXi span_pixels_;            // window indices of one span's panel positions
     Block b_;
     Window window_;
-    bool cell_plane_ = false;  // this window's flat-roof plane is transposed per GHI source cell
-    std::vector<Eigen::ArrayXd> cell_annual_;   // per scenario pass: flat-roof plane per GHI source cell
-    std::vector<Eigen::ArrayXXd> cell_months_;  // the same per month (cells × 12)
+    bool lattice_ = false;      // this window's GHI is read through the nodes of its lattice
+    bool monthly_ghi_ = false;  // some pixel of this window needs its monthly GHI
+    std::vector<PlaneNodes> roof_nodes_, land_nodes_;  // per scenario pass, when transposed on the lattice
     Eigen::ArrayXi span_all_;                   // window indices of the span's pixels
     Eigen::ArrayXd plane_;
     std::vector<double> month_totals_;

@@ -1,8 +1,8 @@
-// Flat-roof panels transposed at the nodes of a lattice over the GHI's cells (the default, docs/method.md
-// §10) against --transposition-per-pixel, the per-pixel evaluation kept as the reference: every zone's
-// technical and usable roof PV, and each month, within the 1e-4 — on a noisy 1-band GHI whose
-// neighbouring cells differ by up to 15 %, and on the shipped Tokyo data (PLATEAU roofs of the 23
-// wards at 10 m, NEDO MONSOLA 12-band GHI at 1 km).
+// Flat-roof and land PV panels transposed at the nodes of a lattice over the GHI's cells (the default,
+// docs/method.md §10) against --transposition-per-pixel, the per-pixel evaluation kept as the reference:
+// every zone's technical and usable PV, and each month, within the 1e-4 — on a noisy 1-band GHI
+// whose neighbouring cells differ by up to 15 % (with land use), and on the shipped Tokyo data (PLATEAU
+// roofs of the 23 wards at 10 m, NEDO MONSOLA 12-band GHI at 1 km).
 #include <doctest/doctest.h>
 
 #include "cli_support.hpp"
@@ -28,7 +28,8 @@ void compare_with_reference(std::vector<std::string> args, const fs::path& dir, 
     double worst = 0;
     for (const auto& row : pixel.body) {
         const std::string id = row[pixel.col("zone_id")];
-        for (const char* col : {"solar_roof_technical_mwh", "solar_roof_usable_mwh"}) {
+        for (const char* col : {"solar_roof_technical_mwh", "solar_roof_usable_mwh", "solar_land_technical_mwh",
+                                "solar_land_usable_mwh"}) {
             const std::string ref = row[pixel.col(col)], got = cells.cell("zone_id", id, col);
             REQUIRE(ref.empty() == got.empty());
             if (ref.empty() || std::stod(ref) == 0) continue;
@@ -44,9 +45,8 @@ void compare_with_reference(std::vector<std::string> args, const fs::path& dir, 
     CsvTable mc(read_text(dir / "cells" / "potential_monthly.csv")), mp(read_text(dir / "pixel" / "potential_monthly.csv"));
     REQUIRE(mc.body.size() == mp.body.size());
     for (size_t i = 0; i < mp.body.size(); ++i) {
-        if (mp.body[i][mp.col("source")] != "solar_roof") continue;
-        const std::string id = mp.body[i][mp.col("zone_id")];
-        const double annual = std::stod(pixel.cell("zone_id", id, "solar_roof_technical_mwh"));
+        const std::string source = mp.body[i][mp.col("source")], id = mp.body[i][mp.col("zone_id")];
+        const double annual = std::stod(pixel.cell("zone_id", id, source + "_technical_mwh"));
         INFO("zone ", id, " month ", mp.body[i][mp.col("month")]);
         CHECK(std::abs(std::stod(mc.body[i][mc.col("value")]) - std::stod(mp.body[i][mp.col("value")])) <= 1e-4 * annual + 1e-3);
     }
