@@ -73,6 +73,17 @@ Eigen::ArrayXd inclusion_span(const Block& b, Span s);
 // Open ground of each pixel of a span, m²: the pixel less its roofs; where roof data is missing, the
 // pixel less the built share of its class (no class table: the whole pixel). method.md §10.
 Eigen::ArrayXd open_ground_m2(const Block& b, Span s, const LandUseTable* classes);
+// A land-use class attribute per pixel of a span: value(class) for k >= 0, `none` for k = −1 (no class).
+// A table lookup without a branch (classes alternate too often to predict).
+template <class F>
+Eigen::ArrayXd class_values(const Eigen::Ref<const Eigen::ArrayXi>& k, const LandUseTable& t, double none, F value) {
+    std::vector<double> lut(t.classes().size() + 1, none);
+    for (size_t i = 0; i < t.classes().size(); ++i) lut[i + 1] = value(t.classes()[i]);
+    Eigen::ArrayXd out(k.size());
+    const double* l = lut.data() + 1;
+    for (Eigen::Index i = 0; i < k.size(); ++i) out[i] = l[k[i]];
+    return out;
+}
 // Positions where v > 0 (NaN is not): the pixels that carry panels.
 std::vector<Eigen::Index> positive_rows(const Eigen::Ref<const Eigen::ArrayXd>& v);
 // Monthly GHI (rows.size() × 12) of the span positions `rows` (ascending, not empty), which must carry

@@ -42,12 +42,28 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
 
 void ZoneSums::add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ref<const Eigen::ArrayXi>& cls) {
     if (zone.size() != cls.size()) throw std::invalid_argument("zone and class arrays differ in length");
+    if (zone.size() == 0) return;
+    if (zone.minCoeff() < 0 || zone.maxCoeff() > zones_ || cls.minCoeff() < -1 || cls.maxCoeff() >= classes_)
+        throw std::out_of_range("zone or class index out of range");
+    // Run by run of one zone: whole counts, exact in any order.
     const size_t stride = size_t(classes_ + 1);
-    for (Eigen::Index i = 0; i < zone.size(); ++i) {
-        if (zone(i) < 0 || zone(i) > zones_ || cls(i) < -1 || cls(i) >= classes_)
-            throw std::out_of_range("zone or class index out of range");
-        class_px_[size_t(zone(i)) * stride + size_t(cls(i) + 1)] += 1;
-        touch(zone(i));
+    const Eigen::Index n = zone.size();
+    for (Eigen::Index start = 0; start < n;) {
+        const int z = zone(start);
+        Eigen::Index end = start + 1;
+        while (end < n && zone(end) == z) ++end;
+        touch(z);
+        double* slot = &class_px_[size_t(z) * stride + 1];  // slot[-1]: no class
+        // Classes come in runs (a land-use cell spans many pixels): one addition per run, not a chain of
+        // increments of one counter, each waiting for the last.
+        for (Eigen::Index i = start; i < end;) {
+            const int k = cls(i);
+            Eigen::Index j = i + 1;
+            while (j < end && cls(j) == k) ++j;
+            slot[k] += double(j - i);
+            i = j;
+        }
+        start = end;
     }
 }
 

@@ -68,8 +68,7 @@ Eigen::ArrayXd open_ground_m2(const Block& b, Span s, const LandUseTable* classe
     const Eigen::Index n = s.count;
     Eigen::ArrayXd built = Eigen::ArrayXd::Zero(n);  // m² under buildings where roof data is missing
     if (classes && b.landuse.size()) {
-        const auto& cls = classes->classes();
-        built = b.landuse.segment(s.offset, n).unaryExpr([&](int k) { return k < 0 ? 0.0 : cls[size_t(k)].built_share; }) *
+        built = class_values(b.landuse.segment(s.offset, n), *classes, 0.0, [](const LandUseClass& c) { return c.built_share; }) *
                 b.pixel_area;
     }
     if (!b.roof.size()) return b.pixel_area - built;

@@ -24,10 +24,9 @@ void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const
     const Eigen::ArrayXd open = open_ground_m2(b, s, classes);
     auto field = out.col(q_ground_field_m2);
     if (classes) {
-        const auto& cls = classes->classes();
         const auto c = b.landuse.segment(s.offset, n);
-        const Eigen::ArrayXd all_land = c.unaryExpr([&](int k) { return k < 0 || cls[size_t(k)].excluded ? 0.0 : 1.0; });
-        const Eigen::ArrayXd fraction = c.unaryExpr([&](int k) { return k < 0 ? 0.0 : cls[size_t(k)].gsh_fraction; });
+        const Eigen::ArrayXd all_land = class_values(c, *classes, 0.0, [](const LandUseClass& k) { return k.excluded ? 0.0 : 1.0; });
+        const Eigen::ArrayXd fraction = class_values(c, *classes, 0.0, [](const LandUseClass& k) { return k.gsh_fraction; });
         out.col(q_ground_px) = (c >= 0).cast<double>();
         out.col(q_ground_open_m2) = open * all_land;
         field = open * all_land * fraction;

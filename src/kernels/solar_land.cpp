@@ -3,31 +3,47 @@
 
 namespace repot {
 
+namespace {
+// The per-pixel tiers of land PV as one vectorised loop (kernels.hpp); `known` is 1 where the pixel
+// has a class. Density and design factor apply per zone (solar_land_zone).
+void land_tiers(const double* __restrict known, const double* __restrict H, const double* __restrict excluded,
+                const double* __restrict existing, const double* __restrict pv_fraction, const double* __restrict open,
+                double area, double* __restrict pv_px, double* __restrict land_px, double* __restrict land_area,
+                double* __restrict existing_m2, double* __restrict theoretical, double* __restrict panel, Eigen::Index n) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const bool valid = (known[i] > 0) & (H[i] == H[i]);
+        const bool land = valid & (excluded[i] == 0);
+        pv_px[i] = valid ? 1.0 : 0.0;
+        land_px[i] = land ? 1.0 : 0.0;
+        land_area[i] = land ? area : 0.0;
+        existing_m2[i] = known[i] > 0 ? existing[i] * area : 0.0;
+        theoretical[i] = land ? H[i] * area : 0.0;
+        panel[i] = land ? open[i] * pv_fraction[i] : 0.0;
+    }
+}
+}  // namespace
+
 void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const LandUseTable& classes,
                        const SkyContext& sky, Columns& out, MonthlyEnergy* monthly) {
     if (monthly) monthly->rows.clear(), monthly->weight.resize(0);
     if (!b.landuse.size() || !b.ghi_year.size()) return;
     const Eigen::Index n = s.count;
-    const auto& cls = classes.classes();
     Eigen::ArrayXi c = b.landuse.segment(s.offset, n);
     const auto H_year = b.ghi_year.segment(s.offset, n);
     // Class lookups (a gather, not a branch): -1 (no class) reads as excluded.
-    Eigen::ArrayXd pv_fraction = c.unaryExpr([&](int k) { return k < 0 ? 0.0 : cls[size_t(k)].pv_fraction; });
-    Eigen::ArrayXd excluded = c.unaryExpr([&](int k) { return k < 0 || cls[size_t(k)].excluded ? 1.0 : 0.0; });
-    Eigen::ArrayXd existing = c.unaryExpr([&](int k) { return k >= 0 && cls[size_t(k)].existing_pv ? 1.0 : 0.0; });
+    const Eigen::ArrayXd pv_fraction = class_values(c, classes, 0.0, [](const LandUseClass& k) { return k.pv_fraction; });
+    const Eigen::ArrayXd excluded = class_values(c, classes, 1.0, [](const LandUseClass& k) { return k.excluded ? 1.0 : 0.0; });
+    const Eigen::ArrayXd existing =
+        class_values(c, classes, 0.0, [](const LandUseClass& k) { return k.existing_pv ? 1.0 : 0.0; });
 
-    // The theoretical tier needs land use and GHI only.
-    auto valid = (c >= 0) && !H_year.isNaN();
-    out.col(q_land_pv_px) = valid.cast<double>();
-    auto land = valid && (excluded == 0);
-    out.col(q_land_px) = land.cast<double>();
-    out.col(q_land_area_m2) = land.select(Eigen::ArrayXd::Constant(n, b.pixel_area), 0.0);
-    out.col(q_existing_pv_m2) = (c >= 0).select(existing * b.pixel_area, 0.0);
-    out.col(q_land_theoretical_kwh) = land.select(H_year * b.pixel_area, 0.0);
-
-    // Panel ground; density and design factor apply per zone (solar_land_zone).
-    Eigen::ArrayXd panel_m2 = land.select(open_ground_m2(b, s, &classes) * pv_fraction, 0.0);
-    out.col(q_land_panel_m2) = panel_m2;
+    const Eigen::ArrayXd known = class_values(c, classes, 0.0, [](const LandUseClass&) { return 1.0; });
+    const Eigen::ArrayXd open = open_ground_m2(b, s, &classes);
+    // The theoretical tier needs land use and GHI only; panels stand on the open ground of land classes.
+    land_tiers(known.data(), H_year.data(), excluded.data(), existing.data(), pv_fraction.data(), open.data(),
+               b.pixel_area, out.col(q_land_pv_px).data(), out.col(q_land_px).data(), out.col(q_land_area_m2).data(),
+               out.col(q_existing_pv_m2).data(), out.col(q_land_theoretical_kwh).data(), out.col(q_land_panel_m2).data(), n);
+    const auto land = out.col(q_land_px) > 0;
+    const auto panel_m2 = out.col(q_land_panel_m2);
     Eigen::ArrayXd plane;
     if (b.land_plane_year.size()) {  // transposed on the GHI's lattice by the engine
         plane = panel_m2 * b.land_plane_year.segment(s.offset, n);
