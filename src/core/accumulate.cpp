@@ -2,21 +2,10 @@
 
 #include <stdexcept>
 
+#include "repot/wide_sum.hpp"
+
 namespace repot {
 
-namespace {
-// Sum with eight independent partial sums (the compiler keeps them in vector registers): a plain
-// reduction waits on the adder's latency at every element. The order is fixed, so are the results.
-double sum_wide(const double* p, Eigen::Index n) {
-    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    Eigen::Index i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; ++k) part[k] += p[i + k];
-    double s = ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
-    for (; i < n; ++i) s += p[i];
-    return s;
-}
-}  // namespace
 
 void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values) {
     std::vector<int> all(q_count);

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "repot/error.hpp"
+#include "repot/wide_sum.hpp"
 
 namespace repot {
 
@@ -155,27 +156,6 @@ void RasterReader::interpolate_cells(const Window& w, const Eigen::ArrayXi& pixe
     }
 }
 
-namespace {
-// Σ a·b with eight partial sums in a fixed order (vector registers; the same bits on every call).
-double dot_wide(const double* a, const double* b, int n) {
-    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; ++k) part[k] += a[i + k] * b[i + k];
-    double s = ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
-    for (; i < n; ++i) s += a[i] * b[i];
-    return s;
-}
-double sum_wide(const double* a, int n) {
-    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; ++k) part[k] += a[i + k];
-    double s = ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
-    for (; i < n; ++i) s += a[i];
-    return s;
-}
-}  // namespace
 
 void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, const double* weight, const int* zone,
                                  const Eigen::ArrayXXd& cells, std::vector<double>& out) {

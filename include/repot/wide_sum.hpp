@@ -1,0 +1,29 @@
+#pragma once
+// Sums with eight independent partial sums (the compiler keeps them in vector registers): a plain
+// reduction waits on the adder's latency at every element. The order is fixed, so are the results.
+#include <cstdint>
+
+namespace repot {
+
+inline double sum_wide(const double* a, int64_t n) {
+    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; ++k) part[k] += a[i + k];
+    double s = ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
+    for (; i < n; ++i) s += a[i];
+    return s;
+}
+
+// Σ a·b in the same fixed order.
+inline double dot_wide(const double* a, const double* b, int64_t n) {
+    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; ++k) part[k] += a[i + k] * b[i + k];
+    double s = ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
+    for (; i < n; ++i) s += a[i] * b[i];
+    return s;
+}
+
+}  // namespace repot
