@@ -183,7 +183,10 @@ private:
             // something: only those are summed.
             const bool fresh = values_.rows() != s.count;
             if (fresh) values_.setConstant(s.count, q_count, NAN);
-            coverage_kernel(b_, s, values_);
+            // Later scenario passes of the same span keep what does not depend on the scenario: the
+            // coverage counts, and ground heat unless a heat-demand raster caps it per pixel.
+            const bool first_pass = pass == 0;
+            if (first_pass) coverage_kernel(b_, s, values_);
             solar_roof_kernel(b_, s, sc.solar_roof, sky, values_, &monthly_);
             add_monthly(MonthlySource::solar_roof, s, roof_nodes_, pass, sums);
             if (in_.classes) {
@@ -191,7 +194,8 @@ private:
                 add_monthly(MonthlySource::solar_land, s, land_nodes_, pass, sums);
             }
             solar_heat_kernel(b_, s, sc.solar_roof, sc.solar_heat, values_);
-            ground_heat_kernel(b_, s, sc.ground_heat, in_.classes ? &*in_.classes : nullptr, values_);
+            if (first_pass || b_.heat_demand.size())
+                ground_heat_kernel(b_, s, sc.ground_heat, in_.classes ? &*in_.classes : nullptr, values_);
             if (fresh) {
                 written_.clear();
                 for (int q = 0; q < q_count; ++q)
