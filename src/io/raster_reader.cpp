@@ -156,7 +156,6 @@ void RasterReader::interpolate_cells(const Window& w, const Eigen::ArrayXi& pixe
     }
 }
 
-
 void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, const double* weight, const int* zone,
                                  const Eigen::ArrayXXd& cells, std::vector<double>& out) {
     use_window(w);

@@ -96,45 +96,46 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
     }
 
     // Flat roofs carry panels tilted to the south; sloped faces carry them flush. Without slopes every
-    // panel is in one plane, transposed per source cell by the engine (roof_plane_year).
-    if (b.roof_plane_year.size() && !sloped) {
-        const auto H_plane = b.roof_plane_year.segment(s.offset, n);
-        const Eigen::ArrayXd inclusion = b.inclusion.size() ? inclusion_span(b, s) : Eigen::ArrayXd();
-        roof_plane(eligible, H_plane.data(), shaded ? shade.data() : nullptr,
-                   inclusion.size() ? inclusion.data() : nullptr, out.col(q_roof_plane_kwh).data(),
-                   out.col(q_roof_plane_included_kwh).data(), n);
-        if (monthly) monthly->weight = shaded ? (out.col(q_eligible_roof_m2) * shade).eval() : out.col(q_eligible_roof_m2);
-        return;
-    }
-    // The transposition is the costly part of a pixel and only pixels with eligible roof need it (nor
-    // have monthly GHI).
-    const auto rows = positive_rows(out.col(q_eligible_roof_m2));
-    Eigen::ArrayXd H_plane = Eigen::ArrayXd::Zero(n);
-    Eigen::ArrayXXd* H_months = monthly ? &monthly->kwh : nullptr;  // per month, then scaled to kWh below
-    if (!rows.empty()) {
-        Eigen::ArrayXXd scratch;
-        const auto H_panel = monthly_ghi(b, s, rows, scratch);
-        if (sloped) {
-            const Eigen::ArrayXd tilt = slope(rows), face_aspect = aspect(rows);
-            const auto flat = tilt < p.flat_below_deg;
-            H_plane(rows) = solar::inplane_per_pixel(H_panel, sky.sky, *sky.table,
-                                                     flat.select(p.flat_panel_tilt_deg, tilt.max(0.0).min(90.0)),
-                                                     flat.select(p.flat_panel_aspect_deg, face_aspect), H_months);
-        } else {
-            H_plane(rows) = solar::inplane_fixed_plane(H_panel, sky.sky, *sky.table, p.flat_panel_tilt_deg,
-                                                       p.flat_panel_aspect_deg, H_months);
+    // panel lies in one plane, transposed on the GHI's lattice by the engine (roof_plane_year); otherwise
+    // each pixel with eligible roof is transposed here (the costly part of a pixel, hence only those).
+    const bool lattice = b.roof_plane_year.size() && !sloped;
+    std::vector<Eigen::Index> rows;
+    Eigen::ArrayXd H_plane;
+    if (lattice) {
+        H_plane = b.roof_plane_year.segment(s.offset, n);
+    } else {
+        rows = positive_rows(out.col(q_eligible_roof_m2));
+        H_plane = Eigen::ArrayXd::Zero(n);
+        Eigen::ArrayXXd* H_months = monthly ? &monthly->kwh : nullptr;  // per month, then scaled below
+        if (!rows.empty()) {
+            Eigen::ArrayXXd scratch;
+            const auto H_panel = monthly_ghi(b, s, rows, scratch);
+            if (sloped) {
+                const Eigen::ArrayXd tilt = slope(rows), face_aspect = aspect(rows);
+                const auto flat = tilt < p.flat_below_deg;
+                H_plane(rows) = solar::inplane_per_pixel(H_panel, sky.sky, *sky.table,
+                                                         flat.select(p.flat_panel_tilt_deg, tilt.max(0.0).min(90.0)),
+                                                         flat.select(p.flat_panel_aspect_deg, face_aspect), H_months);
+            } else {
+                H_plane(rows) = solar::inplane_fixed_plane(H_panel, sky.sky, *sky.table, p.flat_panel_tilt_deg,
+                                                           p.flat_panel_aspect_deg, H_months);
+            }
         }
     }
     const Eigen::ArrayXd inclusion = b.inclusion.size() ? inclusion_span(b, s) : Eigen::ArrayXd();
     roof_plane(eligible, H_plane.data(), shaded ? shade.data() : nullptr, inclusion.size() ? inclusion.data() : nullptr,
                out.col(q_roof_plane_kwh).data(), out.col(q_roof_plane_included_kwh).data(), n);
-    if (monthly && !rows.empty()) {
-        // Each month's H on the pixel's eligible roof, shaded like the plane column.
-        monthly->rows = rows;
-        for (size_t k = 0; k < rows.size(); ++k) {
-            const Eigen::Index i = rows[k];
-            monthly->kwh.row(Eigen::Index(k)) *= eligible[i] * (shaded ? shade(i) : 1.0);
-        }
+    if (!monthly) return;
+    // Each month's H on the pixel's eligible roof, shaded like the plane column: on the lattice the engine
+    // sums the months through the interpolation with this weight.
+    if (lattice) {
+        monthly->weight = shaded ? (out.col(q_eligible_roof_m2) * shade).eval() : out.col(q_eligible_roof_m2);
+        return;
+    }
+    monthly->rows = rows;
+    for (size_t k = 0; k < rows.size(); ++k) {
+        const Eigen::Index i = rows[k];
+        monthly->kwh.row(Eigen::Index(k)) *= eligible[i] * (shaded ? shade(i) : 1.0);
     }
 }
 
