@@ -172,27 +172,26 @@ void MapWriter::write_block(const Window& w, const std::vector<std::vector<float
         throw DataError(fmt::format("{}: cannot write the zone map: {}", out_.dir(), CPLGetLastErrorMsg()));
 }
 
-std::vector<std::string> MapWriter::keep_parts() {
-    std::vector<std::string> names;
+std::string MapWriter::part_name(size_t k) const {
+    return "map_parts/" + (k < specs_.size() ? specs_[k].file : std::string("zones.tif"));
+}
+
+void MapWriter::keep_parts() {
     for (size_t k = 0; k < temps_.size(); ++k) {
         Temp& t = *temps_[k];
-        const std::string name = "map_parts/" + (k < specs_.size() ? specs_[k].file : std::string("zones.tif"));
         GDALClose(t.ds);
         t.ds = nullptr;
-        if (std::rename(t.path.c_str(), out_.stage_path(name).c_str()) != 0)
-            throw DataError(fmt::format("{}: cannot stage {}: {}", out_.dir(), name, std::strerror(errno)));
+        if (std::rename(t.path.c_str(), out_.stage_path(part_name(k)).c_str()) != 0)
+            throw DataError(fmt::format("{}: cannot stage {}: {}", out_.dir(), part_name(k), std::strerror(errno)));
         t.path.clear();
-        names.push_back(name);
     }
-    return names;
 }
 
 void MapWriter::add_parts(const std::string& shard_folder, const BlockPlan& plan, uint64_t first, uint64_t end) {
     const GridSpec& g = in_.grid;
     std::vector<std::unique_ptr<GDALDataset>> parts;
     for (size_t k = 0; k < temps_.size(); ++k) {
-        const std::string path =
-            (std::filesystem::path(shard_folder) / "map_parts" / (k < specs_.size() ? specs_[k].file : "zones.tif")).string();
+        const std::string path = (std::filesystem::path(shard_folder) / part_name(k)).string();
         parts.emplace_back(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
         if (!parts.back())
             throw DataError(fmt::format("{}: missing or unreadable: the shard ran without --maps, or its folder is incomplete",

@@ -44,8 +44,8 @@ public:
     // Builds the COGs and zones.csv in the staging folder.
     std::vector<MapOutput> finish();
     // --shard: stages the temporaries as they are (tiled GeoTIFFs holding this shard's blocks) as
-    // map_parts/<file> for repot merge, instead of building COGs; returns their names.
-    std::vector<std::string> keep_parts();
+    // map_parts/<file> for repot merge, instead of building COGs.
+    void keep_parts();
     // repot merge: writes the blocks [first, end) of `plan` from a shard folder's map_parts/, as the
     // engine wrote them in a single run, so that finish() builds the same maps. Throws DataError
     // naming the file when a part is missing or of another grid.
@@ -54,6 +54,7 @@ public:
 private:
     struct Temp;
     MapOutput build_cog(Temp& t, const std::string& name, bool is_zones);
+    std::string part_name(size_t k) const;  // map_parts/<file> of temporary k (the last: zones.tif)
     const Inputs& in_;
     OutputDir& out_;
     int factor_, threads_;
