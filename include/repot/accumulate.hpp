@@ -1,6 +1,9 @@
 #pragma once
-// Per-zone sums in double. Slot 0 collects pixels outside every zone. Partial sums of blocks are
-// merged in block order, so the totals are identical for any number of threads.
+// Per-zone sums of a block. Slot 0 collects pixels outside every zone. The per-pixel columns are summed
+// in fixed point: each value is rounded to a quantum (a power of two, 2^-40 of the most a pixel can hold
+// in that column: accumulate.cpp), and the quanta add up exactly. So a
+// zone's sum does not depend on how its pixels are grouped — by span, block or thread — and
+// ExactZoneSums adds the blocks exactly: the totals are the same for any block size and thread count.
 #include <Eigen/Core>
 #include <vector>
 #include <cstddef>
@@ -17,13 +20,14 @@ class ZoneSums {
 public:
     ZoneSums() = default;
     // class_count: land-use classes whose pixels are counted per zone (0: none), plus one slot for no class.
-    explicit ZoneSums(int zone_count, int class_count = 0)
+    explicit ZoneSums(int zone_count, int class_count = 0, double pixel_area = 1.0)
         : zones_(zone_count), classes_(class_count), data_(size_t(zone_count + 1) * q_count, 0.0),
+          fixed_(size_t(zone_count + 1) * q_count, 0), quantum_(quanta(pixel_area)),
           class_px_(class_count ? size_t(zone_count + 1) * size_t(class_count + 1) : 0, 0.0),
           monthly_(size_t(zone_count + 1) * kMonthlySources * 12, 0.0), is_touched_(size_t(zone_count + 1), 0) {}
 
-    // Adds the columns of `values` (span × q_count) to the zones of `zone` (span), run by run:
-    // neighbouring pixels mostly share a zone, so each run is one vectorised column sum.
+    // Adds the columns of `values` (span × q_count) to the zones of `zone` (span), run by run, in fixed
+    // point (above): neighbouring pixels mostly share a zone, so each run is one vectorised column sum.
     void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values);
     // The same for only some columns of `values` (the others hold nothing to add).
     void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const std::vector<int>& columns);
@@ -50,8 +54,18 @@ public:
         return monthly_[(size_t(slot) * kMonthlySources + size_t(s)) * 12 + size_t(month)];
     }
 
-    double get(int slot, Q q) const { return data_[size_t(slot) * q_count + q]; }  // slot = zone index + 1
+    // slot = zone index + 1. get: what add() summed (rounded to double) plus what at() set.
+    double get(int slot, Q q) const {
+        const size_t i = size_t(slot) * q_count + q;
+        return data_[i] + double(fixed_[i]) * quantum_[size_t(q)];
+    }
     double& at(int slot, Q q) { return data_[size_t(slot) * q_count + q]; }
+    double at_value(int slot, Q q) const { return data_[size_t(slot) * q_count + q]; }
+    // add()'s exact sum in quanta, and the quantum of a column.
+    __int128 fixed(int slot, Q q) const { return fixed_[size_t(slot) * q_count + q]; }
+    double quantum(Q q) const { return quantum_[size_t(q)]; }
+    // The quantum of each column for pixels of this area (m²).
+    static std::vector<double> quanta(double pixel_area);
     int zone_count() const { return zones_; }
     // The slots anything was added to (a block touches a few of many zones), in first-touch order.
     const std::vector<int>& touched() const { return touched_; }
@@ -62,6 +76,8 @@ private:
     }
     int zones_ = 0, classes_ = 0;
     std::vector<double> data_;
+    std::vector<__int128> fixed_;   // add()'s sums, in quanta
+    std::vector<double> quantum_;   // per column
     std::vector<double> class_px_;  // (zone slot) × (1 + class index): whole numbers, exact in any order
     std::vector<double> monthly_;   // (zone slot) × source × month
     std::vector<char> is_touched_;

@@ -43,6 +43,26 @@ private:
     int64_t col0_ = 0, row0_ = 0, cols_, rows_;
 };
 
+// The fixed lattice of tiles on which the engine takes what it decides once for many pixels (the
+// latitude of the extraterrestrial irradiation, whether a layer is interpolated through its cells):
+// square tiles of a power of two of pixels, the largest no wider than 8 km (64..4096 pixels), from the
+// grid's origin, clipped to the grid. A block is computed piece by piece, one piece per tile it
+// overlaps, so no result depends on the block size.
+struct LatticePiece {
+    Window piece;  // block ∩ tile
+    Window tile;
+};
+class TileLattice {
+public:
+    explicit TileLattice(const GridSpec& grid);
+    int tile_px() const { return tile_; }
+    // The block's pieces, row-major.
+    std::vector<LatticePiece> pieces(const Window& block) const;
+
+private:
+    int tile_, width_, height_;
+};
+
 // All windows at once (tests and small grids).
 std::vector<Window> plan_blocks(const GridSpec& grid, int block_w, int block_h);
 

@@ -26,4 +26,18 @@ inline double dot_wide(const double* a, const double* b, int64_t n) {
     return s;
 }
 
+// Σ round(a / quantum) in quanta, each term rounded to the nearest whole number (ties to even) by the
+// usual 1.5 · 2^52 addition. The result is a whole number, exact while |Σ| < 2^53 (the caller checks),
+// so it does not depend on how the terms are grouped. inv_quantum = 1 / quantum, a power of two.
+inline double sum_quanta(const double* a, int64_t n, double inv_quantum) {
+    constexpr double kRound = 6755399441055744.0;  // 1.5 · 2^52: adding it leaves no fraction bits
+    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; ++k) part[k] += (a[i + k] * inv_quantum + kRound) - kRound;
+    double s = ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
+    for (; i < n; ++i) s += (a[i] * inv_quantum + kRound) - kRound;
+    return s;
+}
+
 }  // namespace repot

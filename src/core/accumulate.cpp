@@ -1,5 +1,6 @@
 #include "repot/accumulate.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "repot/wide_sum.hpp"
@@ -13,9 +14,47 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
     add(zone, values, all);
 }
 
+namespace {
+// log2 of the most a column can hold per m² of pixel (per pixel for counts and means), with a margin:
+// a run of 4,096 such values is 2^52 quanta at most, so its sum is exact (the quantum is 2^-40 of it).
+int bound_exp(Q q) {
+    switch (q) {
+        case q_roof_theoretical_kwh: case q_roof_plane_kwh: case q_roof_plane_included_kwh:
+        case q_land_theoretical_kwh: case q_land_plane_kwh: case q_land_plane_usable_kwh:
+            return 16;  // ≤ 3,000 kWh/m² of GHI on up to 16 m² of roof per m² of pixel
+        case q_roof_area_m2: case q_eligible_roof_m2: case q_land_area_m2: case q_existing_pv_m2:
+        case q_land_panel_m2: case q_ground_open_m2: case q_ground_field_m2:
+            return 4;   // m² per m²: roofs may exceed their pixel (warned), not 16-fold
+        case q_solar_heat_capped_gj: case q_ground_heat_capped_gj: case q_heat_demand_gj:
+            return 8;   // heat demand is capped at 50 GJ/m² (inputs.cpp)
+        case q_population:
+            return 0;   // capped at 1 person/m²
+        case q_temperature_sum_c:
+            return 6;   // °C per pixel, |t| ≤ 60
+        case q_ghi_sum_kwh_m2:
+            return 12;  // kWh/m² per pixel, ≤ 3,000
+        default:
+            return 0;   // pixel counts: 0 or 1 per pixel
+    }
+}
+bool per_pixel(Q q) {  // counts and means: not scaled by the pixel's area
+    return q < q_roof_area_m2 || q == q_heat_demand_valid_px || q == q_ground_px || q == q_temperature_sum_c ||
+           q == q_ghi_sum_kwh_m2;
+}
+}  // namespace
+
+std::vector<double> ZoneSums::quanta(double pixel_area) {
+    const int area_exp = pixel_area > 0 ? std::ilogb(pixel_area) + 1 : 0;  // 2^area_exp > the pixel's area
+    std::vector<double> q(q_count);
+    for (int k = 0; k < q_count; ++k)
+        q[size_t(k)] = std::ldexp(1.0, bound_exp(Q(k)) + (per_pixel(Q(k)) ? 0 : area_exp) - 40);
+    return q;
+}
+
 void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values,
                    const std::vector<int>& columns) {
     const Eigen::Index n = zone.size();
+    if (n > (Eigen::Index(1) << 16)) throw std::invalid_argument("ZoneSums::add: more than 65,536 pixels at once");
     Eigen::Index start = 0;
     while (start < n) {
         const int z = zone(start);
@@ -23,8 +62,14 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
         while (end < n && zone(end) == z) ++end;
         if (z < 0 || z > zones_) throw std::out_of_range("zone index out of range");
         touch(z);
-        double* slot = &data_[size_t(z) * q_count];
-        for (int q : columns) slot[q] += sum_wide(values.col(q).data() + start, end - start);
+        __int128* slot = &fixed_[size_t(z) * q_count];
+        for (int q : columns) {
+            const double quanta = sum_quanta(values.col(q).data() + start, end - start, 1.0 / quantum_[size_t(q)]);
+            // Whole numbers up to 2^53 add exactly in double; a larger run sum may have rounded.
+            if (!(std::abs(quanta) <= 0x1p53))
+                throw std::overflow_error("pixel values beyond what can be summed exactly (such as roofs over 16 times their pixel's area)");
+            slot[q] += __int128(quanta);
+        }
         start = end;
     }
 }
@@ -90,7 +135,8 @@ void ZoneSums::add_monthly_totals(MonthlySource s, const std::vector<double>& to
 void ZoneSums::merge(const ZoneSums& other) {
     if (other.data_.size() != data_.size() || other.class_px_.size() != class_px_.size())
         throw std::invalid_argument("merging sums of different zone sets");
-    for (size_t i = 0; i < data_.size(); ++i) data_[i] += other.data_[i];
+    if (other.quantum_ != quantum_) throw std::invalid_argument("merging sums of different pixel areas");
+    for (size_t i = 0; i < data_.size(); ++i) data_[i] += other.data_[i], fixed_[i] += other.fixed_[i];
     for (size_t i = 0; i < class_px_.size(); ++i) class_px_[i] += other.class_px_[i];
     for (size_t i = 0; i < monthly_.size(); ++i) monthly_[i] += other.monthly_[i];
     for (int slot : other.touched_) touch(slot);

@@ -59,8 +59,17 @@ ExactZoneSums::ExactZoneSums(int zone_count, int class_count)
 void ExactZoneSums::add(const ZoneSums& b) {
     if (b.zone_count() != zones_ || b.class_count() != classes_) throw std::invalid_argument("adding sums of other zones");
     for (int slot : b.touched()) {
-        for (int q = 0; q < q_count; ++q)
-            if (const double v = b.get(slot, Q(q)); v != 0.0) data_[size_t(slot) * q_count + size_t(q)].add(v);
+        for (int q = 0; q < q_count; ++q) {
+            ExactSum& sum = data_[size_t(slot) * q_count + size_t(q)];
+            if (const double v = b.at_value(slot, Q(q)); v != 0.0) sum.add(v);
+            // The fixed-point sum as three doubles that add up to it exactly (the quantum is a power of two).
+            __int128 rest = b.fixed(slot, Q(q));
+            for (int part = 0; part < 3 && rest != 0; ++part) {
+                const double d = double(rest);
+                sum.add(d * b.quantum(Q(q)));
+                rest -= __int128(d);
+            }
+        }
         for (int s = 0; s < kMonthlySources; ++s)
             for (int m = 0; m < 12; ++m)
                 if (const double v = b.monthly(slot, MonthlySource(s), m); v != 0.0)

@@ -1,8 +1,5 @@
-#include <algorithm>
 #include "repot/grid.hpp"
 
-#include <algorithm>
-#include <algorithm>
 #include <algorithm>
 #include <cmath>
 
@@ -53,6 +50,25 @@ BlockPlan::BlockPlan(const GridSpec& grid, int block_w, int block_h, int64_t x0,
 Window BlockPlan::operator[](uint64_t k) const {
     const int x = int((col0_ + int64_t(k % uint64_t(cols_))) * bw_), y = int((row0_ + int64_t(k / uint64_t(cols_))) * bh_);
     return {x, y, std::min(bw_, width_ - x), std::min(bh_, height_ - y)};
+}
+
+TileLattice::TileLattice(const GridSpec& grid) : width_(grid.width), height_(grid.height) {
+    const double pixel_m = std::sqrt(grid.pixel_area());
+    tile_ = 64;
+    while (tile_ < 4096 && 2.0 * tile_ * pixel_m <= 8000.0) tile_ *= 2;
+}
+
+std::vector<LatticePiece> TileLattice::pieces(const Window& b) const {
+    std::vector<LatticePiece> out;
+    const int t = tile_;
+    for (int ty = b.y0 / t * t; ty < b.y0 + b.height; ty += t)
+        for (int tx = b.x0 / t * t; tx < b.x0 + b.width; tx += t) {
+            const Window tile{tx, ty, std::min(t, width_ - tx), std::min(t, height_ - ty)};
+            const int x0 = std::max(b.x0, tx), y0 = std::max(b.y0, ty);
+            const int x1 = std::min(b.x0 + b.width, tx + tile.width), y1 = std::min(b.y0 + b.height, ty + tile.height);
+            out.push_back({Window{x0, y0, x1 - x0, y1 - y0}, tile});
+        }
+    return out;
 }
 
 std::vector<Window> plan_blocks(const GridSpec& grid, int block_w, int block_h) {

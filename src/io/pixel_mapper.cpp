@@ -60,14 +60,18 @@ template <class Visit>
 void PixelMapper::for_each_row(const Window& w, Visit&& visit) const {
     const auto& iv = inv_src_;
     if (!ct_) {
-        // Same CRS: both geotransforms are affine, so is the map; columns and rows step evenly.
+        // Same CRS: both geotransforms are affine, so is the map; columns and rows step evenly. Counted
+        // from the grid's first column, so a pixel maps to the same bits in any window.
         const auto& g = grid_.geotransform;
         const double dsx = g[1] * iv[1] + g[4] * iv[2], dsy = g[1] * iv[4] + g[4] * iv[5];
         for (int r = 0; r < w.height; ++r) {
             const double row = w.y0 + r + 0.5;
-            const double X0 = g[0] + (w.x0 + 0.5) * g[1] + row * g[2], Y0 = g[3] + (w.x0 + 0.5) * g[4] + row * g[5];
+            const double X0 = g[0] + 0.5 * g[1] + row * g[2], Y0 = g[3] + 0.5 * g[4] + row * g[5];
             const double sx0 = iv[0] + X0 * iv[1] + Y0 * iv[2], sy0 = iv[3] + X0 * iv[4] + Y0 * iv[5];
-            visit(r, [&](int c, double& x, double& y) { x = sx0 + c * dsx, y = sy0 + c * dsy; });
+            visit(r, [&](int c, double& x, double& y) {
+                const double gc = w.x0 + c;
+                x = sx0 + gc * dsx, y = sy0 + gc * dsy;
+            });
         }
         return;
     }

@@ -261,7 +261,8 @@ void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
     const int ax = win->x0, ay = win->y0, bx = ax + win->width, by = ay + win->height;
     const int rw = bx - ax, rh = by - ay;
     read_source(ax, ay, rw, rh, buf_);
-    if (mapper_.axis_aligned() && interior_separable(w) && !buf_.hasNaN())
+    // (Not within a tile the lattice keeps on the general path: a pixel's value must not depend on its window.)
+    if (tile_.width == 0 && mapper_.axis_aligned() && interior_separable(w) && !buf_.hasNaN())
         return bilinear_separable(w, ax, ay, rw, rh, out);
     const Eigen::Index n = w.size();
     // Where to read each pixel, computed once and applied to every band: index into the read window
@@ -353,15 +354,38 @@ void RasterReader::bilinear_separable(const Window& w, int ax, int ay, int rw, i
     }
 }
 
-bool RasterReader::prepare_separable(const Window& w) {
-    if (in_.aligned || in_.aggregate || in_.rules.kind != LayerKind::intensive || !mapper_.axis_aligned()) return false;
+void RasterReader::set_tile(const Window& t) {
+    if (t.x0 != tile_.x0 || t.y0 != tile_.y0 || t.width != tile_.width || t.height != tile_.height)
+        tile_ = t, tile_decision_ = -1, has_cache_ = false;
+}
+
+bool RasterReader::inner_taps(const Window& w) {
     // Axis-aligned: the source column of a pixel depends on its column only, its source row on its row
     // only, so one row and one column of the window give every tap.
     Eigen::ArrayXd unused;
     mapper_.map(Window{w.x0, w.y0, w.width, 1}, col_x_, unused);
     mapper_.map(Window{w.x0, w.y0, 1, w.height}, unused, row_y_);
     auto inner = [](const Eigen::ArrayXd& v, int n) { return (v >= 0.5).all() && (v < n - 0.5).all(); };
-    if (!inner(col_x_, in_.width) || !inner(row_y_, in_.height)) return false;  // edges: the general path
+    return inner(col_x_, in_.width) && inner(row_y_, in_.height);
+}
+
+bool RasterReader::tile_separable() {
+    if (tile_decision_ < 0) {
+        tile_decision_ = 0;
+        if (inner_taps(tile_)) {
+            const int ax = int(std::floor(col_x_.minCoeff() - 0.5)), ay = int(std::floor(row_y_.minCoeff() - 0.5));
+            const int bx = int(std::floor(col_x_.maxCoeff() - 0.5)) + 2, by = int(std::floor(row_y_.maxCoeff() - 0.5)) + 2;
+            read_source(ax, ay, bx - ax, by - ay, buf_);
+            tile_decision_ = !buf_.hasNaN();  // nodata taps: the general path renormalises the weights
+        }
+    }
+    return tile_decision_ == 1;
+}
+
+bool RasterReader::prepare_separable(const Window& w) {
+    if (in_.aligned || in_.aggregate || in_.rules.kind != LayerKind::intensive || !mapper_.axis_aligned()) return false;
+    if (tile_.width > 0 && !tile_separable()) return false;  // the tile decides for all its windows
+    if (!inner_taps(w)) return false;  // edges: the general path
     const Eigen::ArrayXd fx = col_x_ - 0.5, fy = row_y_ - 0.5;
     const Eigen::ArrayXi xi = fx.floor().cast<int>();
     row_line_ = fy.floor().cast<int>();

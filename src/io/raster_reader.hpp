@@ -47,6 +47,11 @@ public:
     void weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, const double* weight, const int* zone,
                        const Eigen::ArrayXXd& cells, std::vector<double>& out);
 
+    // The tile of the engine's lattice (TileLattice) the next windows lie in. Whether a layer is
+    // interpolated through its cells (the separable path, source_cells) or pixel by pixel is decided for
+    // the whole tile, so a pixel gets the same value in any window of it. Unset: each window decides.
+    void set_tile(const Window& tile);
+
     // Values read above LayerRules::warn_above: how many, and the largest.
     long long above_count() const { return above_count_; }
     double above_max() const { return above_max_; }
@@ -60,6 +65,8 @@ private:
     bool interior_separable(const Window& w) const;
     void bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out);
     bool prepare_separable(const Window& w);
+    bool inner_taps(const Window& w);  // every pixel's four bilinear taps inside the layer (sets col_x_, row_y_)
+    bool tile_separable();             // the tile's decision (set_tile), computed once per tile
     void use_window(const Window& w);  // reads the source for w once (read_at's cache)
     // Each source row of one column of cells interpolated along x at every window column (width × rows).
     void x_lines(const double* cells, double* lines, int width) const;
@@ -82,6 +89,8 @@ private:
     // read_at's cache of the last window: the whole window (general path), or for a layer in the grid's
     // CRS the source rows interpolated along x and, per window row, its line and weight.
     Window cached_;
+    Window tile_;  // set_tile's; width 0: none
+    int tile_decision_ = -1;  // -1 not computed yet, 0 no, 1 yes
     bool has_cache_ = false, separable_ = false;
     Eigen::ArrayXXd full_, lines_;
     Eigen::Index lines_per_band_ = 0;

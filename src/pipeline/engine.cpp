@@ -60,7 +60,7 @@ class Worker {
 
 public:
     Worker(const Inputs& in, const std::vector<ScenarioPass>& passes, PixelSink* sink)
-        : in_(in), passes_(passes), sink_(sink), zones_(in.zones), latitude_(in.grid) {
+        : in_(in), passes_(passes), sink_(sink), zones_(in.zones), latitude_(in.grid), tiles_(in.grid) {
         auto make = [&](const std::optional<RasterInput>& i, std::optional<RasterReader>& r) {
             if (i) r.emplace(*i, in.grid);
         };
@@ -81,8 +81,17 @@ public:
     long long roof_above_count() const { return roof_ ? roof_->above_count() : 0; }
     double roof_above_max() const { return roof_ ? roof_->above_max() : 0; }
 
-    // Sums of one block for each scenario pass, or false when no zone has a pixel in it.
-    bool process(const Window& w, std::vector<ZoneSums>& sums) {
+    // Sums of one block for each scenario pass, or false when no zone has a pixel in it. The block is
+    // computed in its pieces of the tile lattice (latitude_tiles): what a pixel gets never depends on
+    // the block it was read in.
+    bool process(const Window& block, std::vector<ZoneSums>& sums) {
+        bool any = false;
+        for (const LatticePiece& p : tiles_.pieces(block)) any |= process_piece(p.piece, p.tile, sums);
+        return any;
+    }
+
+private:
+    bool process_piece(const Window& w, const Window& tile, std::vector<ZoneSums>& sums) {
         const GridSpec& g = in_.grid;
         if (!zones_.rasterize(g, w, zone_)) return false;
         // Only the pixels inside a zone are reported: the kernels see them alone, as one row.
@@ -103,8 +112,9 @@ public:
         b_.height = 1;
         b_.zone = zone_(in_zone_);
         b_.pixel_area = g.pixel_area();
-        b_.latitude_deg = latitude_(g.centre_x(w.x0 + w.width / 2.0 - 0.5, w.y0 + w.height / 2.0 - 0.5),
-                                    g.centre_y(w.x0 + w.width / 2.0 - 0.5, w.y0 + w.height / 2.0 - 0.5));
+        b_.latitude_deg = latitude_(g.centre_x(tile.x0 + tile.width / 2.0 - 0.5, tile.y0 + tile.height / 2.0 - 0.5),
+                                    g.centre_y(tile.x0 + tile.width / 2.0 - 0.5, tile.y0 + tile.height / 2.0 - 0.5));
+        for_each_reader([&](RasterReader& r) { r.set_tile(tile); });
         read_layers(w);
         window_ = w;
         const solar::MonthlySky month_sky = solar::MonthlySky::at(b_.latitude_deg);
@@ -134,7 +144,14 @@ public:
         return true;
     }
 
-private:
+    template <class F>
+    void for_each_reader(F f) {
+        for (auto* r : {&roof_, &ghi_, &slope_, &aspect_, &shade_, &temperature_, &landuse_, &terrain_, &population_,
+                        &heat_demand_})
+            if (*r) f(**r);
+        for (auto& r : inclusion_) f(r);
+    }
+
     // Panels in one plane for every pixel (flat roofs without a slope layer, land PV): their in-plane
     // irradiation is computed once per node of the GHI's lattice (per scenario pass: tilt, albedo and
     // profile may differ), then interpolated like the GHI itself (docs/method.md §10). The reference
@@ -319,6 +336,7 @@ private:
     std::vector<std::vector<float>> pixel_values_;  // per sink layer, the window's pixels
     ZoneRasterizer zones_;
     LatitudeOf latitude_;
+    TileLattice tiles_;
     std::optional<RasterReader> roof_, ghi_, slope_, aspect_, shade_, temperature_, landuse_, terrain_, population_, heat_demand_;
     std::vector<RasterReader> inclusion_;
     Eigen::ArrayXi zone_;     // the window's zone raster
@@ -412,7 +430,7 @@ std::vector<ExactZoneSums> compute_zone_sums(const Inputs& in, const EngineRange
                 const uint64_t k = next_block++;
                 if (k >= end || failed) break;
                 if (stop_requested) throw Interrupted();
-                std::vector<ZoneSums> sums(passes.size(), ZoneSums(nz, nc));
+                std::vector<ZoneSums> sums(passes.size(), ZoneSums(nz, nc, g.pixel_area()));
                 if (worker.process(blocks[k], sums)) {
                     for (size_t p = 0; p < passes.size(); ++p) mine[p].add(sums[p]);
                     ++used_blocks;

@@ -1,6 +1,7 @@
 // Per-zone sums (ZoneSums): runs of zones, slot 0 for pixels outside every zone, merging partial sums.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <stdexcept>
 
 #include "repot/accumulate.hpp"
@@ -46,10 +47,11 @@ TEST_CASE("ZoneSums::add sums runs of zones into their slots, slot 0 outside") {
     CHECK(s.get(1, q_roof_area_m2) == 22);
     CHECK(s.get(2, q_roof_area_m2) == 6);
     CHECK(s.get(3, q_roof_area_m2) == 17);
-    CHECK(s.get(0, q_population) == doctest::Approx(5.4).epsilon(1e-14));
-    CHECK(s.get(1, q_population) == doctest::Approx(15).epsilon(1e-14));
-    CHECK(s.get(2, q_population) == doctest::Approx(3.6).epsilon(1e-14));
-    CHECK(s.get(3, q_population) == doctest::Approx(14.5).epsilon(1e-14));
+    // Population is summed in quanta of 2^-39 persons at 1 m² (each value rounds by at most half of one).
+    CHECK(s.get(0, q_population) == doctest::Approx(5.4).epsilon(1e-11));
+    CHECK(s.get(1, q_population) == doctest::Approx(15).epsilon(1e-11));
+    CHECK(s.get(2, q_population) == doctest::Approx(3.6).epsilon(1e-11));
+    CHECK(s.get(3, q_population) == doctest::Approx(14.5).epsilon(1e-11));
     // Columns never written stay 0.
     for (int slot = 0; slot <= 3; ++slot) CHECK(s.get(slot, q_roof_plane_included_kwh) == 0);
 
@@ -80,14 +82,12 @@ TEST_CASE("ZoneSums: two halves merged equal one pass") {
     first.merge(second);
     for (int slot = 0; slot <= 3; ++slot) {
         CAPTURE(slot);
-        // Integer-valued columns are exact in any order.
-        CHECK(first.get(slot, q_pixels) == whole.get(slot, q_pixels));
-        CHECK(first.get(slot, q_roof_area_m2) == whole.get(slot, q_roof_area_m2));
-        CHECK(first.get(slot, q_population) == doctest::Approx(whole.get(slot, q_population)).epsilon(1e-14));
+        // Fixed point: every column is exact in any grouping, bit for bit.
+        for (int q = 0; q < q_count; ++q) CHECK(first.get(slot, Q(q)) == whole.get(slot, Q(q)));
     }
-    // at() writes into the same storage get() reads.
+    // at() adds to what get() reads.
     first.at(2, q_population) += 1;
-    CHECK(first.get(2, q_population) == doctest::Approx(4.6).epsilon(1e-14));
+    CHECK(first.get(2, q_population) == doctest::Approx(4.6).epsilon(1e-11));
 }
 
 TEST_CASE("ZoneSums: bad zone index and mismatched merges are errors") {
@@ -100,4 +100,54 @@ TEST_CASE("ZoneSums: bad zone index and mismatched merges are errors") {
     CHECK_THROWS_AS(s.add(z, v), std::out_of_range);
     ZoneSums other(5);
     CHECK_THROWS_AS(s.merge(other), std::invalid_argument);
+}
+
+TEST_CASE("ZoneSums: the quantum of each column, by hand") {
+    // 100 m² pixels: 2^7 = 128 > 100, so area-scaled columns take 2^(7 + bound - 40).
+    const std::vector<double> q = ZoneSums::quanta(100.0);
+    CHECK(q[q_roof_plane_kwh] == std::ldexp(1.0, 7 + 16 - 40));  // up to 2^16 kWh per m² of pixel
+    CHECK(q[q_roof_area_m2] == std::ldexp(1.0, 7 + 4 - 40));     // up to 16 m² per m²
+    CHECK(q[q_heat_demand_gj] == std::ldexp(1.0, 7 + 8 - 40));
+    CHECK(q[q_population] == std::ldexp(1.0, 7 - 40));
+    CHECK(q[q_pixels] == std::ldexp(1.0, -40));                  // counts: per pixel
+    CHECK(q[q_ground_px] == std::ldexp(1.0, -40));
+    CHECK(q[q_temperature_sum_c] == std::ldexp(1.0, 6 - 40));    // a per-pixel mean
+    CHECK(q[q_ghi_sum_kwh_m2] == std::ldexp(1.0, 12 - 40));
+    // A value rounds to the nearest quantum: 0.3 kWh on a 100 m² pixel is 39321.6 quanta of 2^-17 -> 39322.
+    ZoneSums s(1, 0, 100.0);
+    Eigen::ArrayXi z = Eigen::ArrayXi::Ones(1);
+    Eigen::ArrayXXd v = Eigen::ArrayXXd::Zero(1, q_count);
+    v(0, q_roof_plane_kwh) = 0.3;
+    s.add(z, v);
+    CHECK(s.fixed(1, q_roof_plane_kwh) == 39322);
+    CHECK(s.get(1, q_roof_plane_kwh) == 39322.0 / 131072.0);
+}
+
+TEST_CASE("ZoneSums: sums do not depend on how the pixels are grouped") {
+    // 5,000 irregular values in one zone, added whole, in pieces of 7, and in pieces of 1,000 over two
+    // ZoneSums merged: the same bits, which plain double sums in these orders do not give.
+    const int n = 5000;
+    Eigen::ArrayXXd v = Eigen::ArrayXXd::Zero(n, q_count);
+    for (int i = 0; i < n; ++i) v(i, q_land_plane_kwh) = 1000.0 / (i + 3.0) + std::sqrt(double(i));
+    const Eigen::ArrayXi z = Eigen::ArrayXi::Ones(n);
+    ZoneSums whole(1, 0, 100.0), sevens(1, 0, 100.0), a(1, 0, 100.0), b(1, 0, 100.0);
+    whole.add(z, v);
+    for (int i = 0; i < n; i += 7) sevens.add(z.segment(i, std::min(7, n - i)), v.middleRows(i, std::min(7, n - i)));
+    for (int i = 0; i < n; i += 1000) (i < 2500 ? a : b).add(z.segment(i, 1000), v.middleRows(i, 1000));
+    a.merge(b);
+    CHECK(sevens.get(1, q_land_plane_kwh) == whole.get(1, q_land_plane_kwh));
+    CHECK(a.get(1, q_land_plane_kwh) == whole.get(1, q_land_plane_kwh));
+    double plain = 0, reversed = 0;
+    for (int i = 0; i < n; ++i) plain += v(i, q_land_plane_kwh), reversed += v(n - 1 - i, q_land_plane_kwh);
+    // Each value moves by at most half a quantum (2^-17 kWh at 100 m²).
+    CHECK(std::abs(whole.get(1, q_land_plane_kwh) - plain) <= n * std::ldexp(1.0, -18) + 1e-9);
+    CHECK(plain != reversed);  // what the fixed point avoids
+}
+
+TEST_CASE("ZoneSums: a value too large to sum exactly is an error, not a rounded sum") {
+    ZoneSums s(1, 0, 1.0);
+    Eigen::ArrayXi z = Eigen::ArrayXi::Ones(2);
+    Eigen::ArrayXXd v = Eigen::ArrayXXd::Zero(2, q_count);
+    v(0, q_roof_area_m2) = v(1, q_roof_area_m2) = 1e12;  // m² on a 1 m² pixel: 2^4 is the bound
+    CHECK_THROWS_AS(s.add(z, v), std::overflow_error);
 }

@@ -102,3 +102,22 @@ TEST_CASE("ExactZoneSums: blocks added in shards and merged equal one pass; text
                       doctest::Contains("another version of repot"));
     CHECK_THROWS(ExactZoneSums::from_text("repot-sums 1 44\nsum 1 0 0x1p+0\n", zones, classes));
 }
+
+TEST_CASE("ExactZoneSums: a block's fixed-point sum beyond 64 bits is added exactly") {
+    // 8,192 runs of 4,096 pixels of 2^17 kWh on 1 m² pixels (quantum 2^-23 kWh: 2^52 quanta a run), plus
+    // one pixel of a single quantum: 2^65 + 1 quanta = 2^42 + 2^-23 kWh, more bits than a double holds.
+    // With -2^42 set through at(), the exact total is 2^-23 (a double sum of the two would give 0).
+    ZoneSums block(1, 0, 1.0);
+    const Eigen::ArrayXi z = Eigen::ArrayXi::Ones(4096);
+    Eigen::ArrayXXd v = Eigen::ArrayXXd::Zero(4096, q_count);
+    v.col(q_roof_plane_kwh).setConstant(std::ldexp(1.0, 17));
+    for (int r = 0; r < 8192; ++r) block.add(z, v);
+    v.col(q_roof_plane_kwh).setZero();
+    v(0, q_roof_plane_kwh) = block.quantum(q_roof_plane_kwh);
+    block.add(z, v);
+    CHECK(block.fixed(1, q_roof_plane_kwh) == (__int128(1) << 65) + 1);
+    block.at(1, q_roof_plane_kwh) = -std::ldexp(1.0, 42);
+    ExactZoneSums total(1, 0);
+    total.add(block);
+    CHECK(total.rounded().get(1, q_roof_plane_kwh) == std::ldexp(1.0, -23));
+}
