@@ -34,7 +34,8 @@ from osgeo import gdal, ogr, osr
 
 gdal.UseExceptions()
 ogr.UseExceptions()
-# The block cache repot uses (32 MB, src/pipeline/run.cpp) unless GDAL_CACHEMAX says otherwise; GDAL's default is 5 % of RAM.
+# The block cache repot uses with up to two threads (32 MB; 16 MB a thread beyond: src/pipeline/run.cpp) unless
+# GDAL_CACHEMAX says otherwise; GDAL's default is 5 % of RAM.
 if gdal.GetConfigOption("GDAL_CACHEMAX") is None:
     gdal.SetCacheMax(32 << 20)
 

@@ -45,9 +45,10 @@ private:
 
 // The fixed lattice of tiles on which the engine takes what it decides once for many pixels (the
 // latitude of the extraterrestrial irradiation, whether a layer is interpolated through its cells):
-// square tiles of a power of two of pixels, the largest no wider than 8 km (64..4096 pixels), from the
-// grid's origin, clipped to the grid. A block is computed piece by piece, one piece per tile it
-// overlaps, so no result depends on the block size.
+// square tiles of 256 pixels, or of the largest power of two no wider than 8 km (down to 64) on coarse
+// grids, from the grid's origin, clipped to the grid. A block is computed piece by piece, one piece per
+// tile it overlaps, so no result depends on the block size, and a worker's per-pixel arrays are those of
+// a tile: the block size sets the reads and the plan, the tile the memory of the kernels.
 struct LatticePiece {
     Window piece;  // block ∩ tile
     Window tile;

@@ -52,7 +52,8 @@ void add_run_command(CLI::App& root, Action& action) {
         ->check(CLI::ExistingDirectory);
     cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(whole_number(0, std::numeric_limits<int>::max(), "0 (all cores) or more"));
     cmd->add_option("--block-size", o->block_size,
-                    "Pixels per block side (memory per thread ~ 25 MB at 512, ~ 50-70 MB with 12 bands on the grid)")
+                    "Pixels per block side: the unit of reads and of the plan, never of a result (memory per thread ~ 20 MB "
+                    "plus 16 MB of GDAL block cache)")
         ->check(whole_number(16, 4096, "16..4096"));
     cmd->add_flag("--transposition-per-pixel", o->transposition_per_pixel,
                   "Transpose flat-roof panels at every pixel from its interpolated GHI (the slower reference the "

@@ -55,7 +55,7 @@ Window BlockPlan::operator[](uint64_t k) const {
 TileLattice::TileLattice(const GridSpec& grid) : width_(grid.width), height_(grid.height) {
     const double pixel_m = std::sqrt(grid.pixel_area());
     tile_ = 64;
-    while (tile_ < 4096 && 2.0 * tile_ * pixel_m <= 8000.0) tile_ *= 2;
+    while (tile_ < 256 && 2.0 * tile_ * pixel_m <= 8000.0) tile_ *= 2;
 }
 
 std::vector<LatticePiece> TileLattice::pieces(const Window& b) const {

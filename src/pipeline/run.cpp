@@ -125,10 +125,13 @@ struct RunContext {
 };
 
 void settle(RunOptions& o) {
-    // GDAL's block cache defaults to 5 % of RAM; repot reads each block once, so a small cache is enough
-    // and keeps memory bounded by block size × threads. GDAL_CACHEMAX still wins when set.
-    if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(int64_t(32) << 20);
     if (o.threads <= 0) o.threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    // GDAL's block cache defaults to 5 % of RAM. A worker reads its block's source tiles once per piece of
+    // the tile lattice (up to 4 per 512 px block), so each worker needs its block's tiles kept: 16 MB a
+    // thread holds a 512 × 512 tile of 12 float32 bands and the other layers' (at 4 threads a 12-band GHI
+    // on the grid decodes twice as often with 32 MB in all). Memory stays bounded by block size ×
+    // threads. GDAL_CACHEMAX still wins when set.
+    if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(int64_t(std::max(32, 16 * o.threads)) << 20);
 }
 
 // Opens everything a run needs before computing, once no output would overwrite an input.

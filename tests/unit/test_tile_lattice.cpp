@@ -15,11 +15,11 @@ GridSpec grid(double pixel_m, int width, int height) {
 }
 }  // namespace
 
-TEST_CASE("tile lattice: the largest power of two of pixels no wider than 8 km, 64..4096") {
-    CHECK(TileLattice(grid(10, 100, 100)).tile_px() == 512);    // 5.12 km (1,024 px would be 10.24 km)
-    CHECK(TileLattice(grid(20, 100, 100)).tile_px() == 256);    // 5.12 km
-    CHECK(TileLattice(grid(1, 100, 100)).tile_px() == 4096);    // 4.1 km (8,192 would be 8.19 km)
-    CHECK(TileLattice(grid(0.5, 100, 100)).tile_px() == 4096);  // the cap: 2 km
+TEST_CASE("tile lattice: 256 px, or the largest power of two no wider than 8 km, down to 64") {
+    CHECK(TileLattice(grid(10, 100, 100)).tile_px() == 256);    // 2.56 km
+    CHECK(TileLattice(grid(1, 100, 100)).tile_px() == 256);     // 256 m
+    CHECK(TileLattice(grid(31, 100, 100)).tile_px() == 256);    // 7.9 km
+    CHECK(TileLattice(grid(32, 100, 100)).tile_px() == 128);    // 256 px would be 8.19 km
     CHECK(TileLattice(grid(100, 100, 100)).tile_px() == 64);    // 6.4 km
     CHECK(TileLattice(grid(1000, 100, 100)).tile_px() == 64);   // the floor: 64 km
 }
