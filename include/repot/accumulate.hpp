@@ -5,8 +5,9 @@
 // zone's sum does not depend on how its pixels are grouped — by span, block or thread — and
 // ExactZoneSums adds the blocks exactly: the totals are the same for any block size and thread count.
 #include <Eigen/Core>
-#include <vector>
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "repot/quantities.hpp"
 
@@ -15,6 +16,21 @@ namespace repot {
 // The sources whose technical energy is also summed per month (potential_monthly.csv).
 enum class MonthlySource : int { solar_roof = 0, solar_land = 1 };
 constexpr int kMonthlySources = 2;
+
+// The end of the run of equal zones that starts at `start` (zones of neighbouring pixels are mostly
+// equal: 64 at a time by a vectorised min and max, then one by one).
+inline Eigen::Index zone_run_end(const Eigen::Ref<const Eigen::ArrayXi>& zone, Eigen::Index start) {
+    const Eigen::Index n = zone.size();
+    const int z = zone(start);
+    Eigen::Index end = start + 1;
+    while (end + 64 <= n) {
+        const auto chunk = zone.segment(end, 64);
+        if (chunk.minCoeff() != z || chunk.maxCoeff() != z) break;
+        end += 64;
+    }
+    while (end < n && zone(end) == z) ++end;
+    return end;
+}
 
 class ZoneSums {
 public:
@@ -32,6 +48,9 @@ public:
     // The same for only some columns of `values` (the others hold nothing to add).
     void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const std::vector<int>& columns);
     void merge(const ZoneSums& other);
+    // Adds `value` for each of n pixels of a zone slot, exactly as add() would add them one by one (a
+    // layer whose pixels share their source cell's value: RasterReader::runs_by_cell).
+    void add_repeated(int slot, Q q, double value, int64_t n);
 
     // Adds rows × 12 monthly values to the zones of their rows: `zone` is the span's zone array,
     // `rows` positions in it (ascending), `kwh` one row per position.

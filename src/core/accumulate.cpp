@@ -58,8 +58,7 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
     Eigen::Index start = 0;
     while (start < n) {
         const int z = zone(start);
-        Eigen::Index end = start + 1;
-        while (end < n && zone(end) == z) ++end;
+        const Eigen::Index end = zone_run_end(zone, start);
         if (z < 0 || z > zones_) throw std::out_of_range("zone index out of range");
         touch(z);
         __int128* slot = &fixed_[size_t(z) * q_count];
@@ -74,6 +73,12 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
     }
 }
 
+void ZoneSums::add_repeated(int slot, Q q, double value, int64_t n) {
+    if (slot < 0 || slot > zones_) throw std::out_of_range("zone index out of range");
+    touch(slot);
+    fixed_[size_t(slot) * q_count + q] += __int128(sum_quanta(&value, 1, 1.0 / quantum_[size_t(q)])) * n;
+}
+
 void ZoneSums::add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ref<const Eigen::ArrayXi>& cls) {
     if (zone.size() != cls.size()) throw std::invalid_argument("zone and class arrays differ in length");
     if (zone.size() == 0) return;
@@ -84,8 +89,7 @@ void ZoneSums::add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const E
     const Eigen::Index n = zone.size();
     for (Eigen::Index start = 0; start < n;) {
         const int z = zone(start);
-        Eigen::Index end = start + 1;
-        while (end < n && zone(end) == z) ++end;
+        const Eigen::Index end = zone_run_end(zone, start);
         touch(z);
         double* slot = &class_px_[size_t(z) * stride + 1];  // slot[-1]: no class
         // Classes come in runs (a land-use cell spans many pixels): one addition per run, not a chain of

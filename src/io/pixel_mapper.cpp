@@ -9,14 +9,21 @@
 namespace repot {
 
 namespace {
-// Lattice spacing: a 16-pixel cell of a projected grid is far too small for the curvature of a
-// datum/projection change to show. A power of two, so the weights below are exact.
-constexpr int kStep = 16;
+// Lattice spacing: a power of two of grid pixels (so the weights below are exact), 16 to 64, at most
+// 160 m where that allows more than 16: the curvature of a datum or projection change over 160 m moves a
+// point by about 1 mm (d² tan φ / 2R at 36° N), far below a pixel, and each transform costs as much as
+// some 200 pixels' work (a 1 m grid: one every 64 px, not 16, cut a census mesh's cost 16-fold).
+int lattice_step(const GridSpec& g) {
+    const double pixel_m = std::sqrt(g.pixel_area());
+    int step = 16;
+    while (step < 64 && 2 * step * pixel_m <= 160.0) step *= 2;
+    return step;
+}
 
 int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 }  // namespace
 
-PixelMapper::PixelMapper(const GridSpec& from, const GridSpec& to) : grid_(from) {
+PixelMapper::PixelMapper(const GridSpec& from, const GridSpec& to) : grid_(from), step_(lattice_step(from)) {
     inv_src_ = invert(to.geotransform, "raster");
     if (!same_crs(from.crs_wkt, to.crs_wkt)) {
         auto a = srs_from_wkt(from.crs_wkt), b = srs_from_wkt(to.crs_wkt);
@@ -29,18 +36,18 @@ bool PixelMapper::axis_aligned() const {
     return !ct_ && grid_.geotransform[2] == 0 && grid_.geotransform[4] == 0 && inv_src_[2] == 0 && inv_src_[4] == 0;
 }
 
-// Nodes at every 16th column and row counted from the grid's origin, not the window's: a pixel maps
+// Nodes at every step_-th column and row counted from the grid's origin, not the window's: a pixel maps
 // to the same point in whatever window it is read, so the pre-pass that counts pixel centres per
 // source cell and the reads that share each cell's value agree pixel for pixel.
 void PixelMapper::build_lattice(const Window& w, Lattice& l) const {
-    l.c0 = floor_div(w.x0, kStep), l.r0 = floor_div(w.y0, kStep);
-    l.ncol = size_t(floor_div(w.x0 + w.width - 1, kStep) + 2 - l.c0);
-    l.nrow = size_t(floor_div(w.y0 + w.height - 1, kStep) + 2 - l.r0);
+    l.c0 = floor_div(w.x0, step_), l.r0 = floor_div(w.y0, step_);
+    l.ncol = size_t(floor_div(w.x0 + w.width - 1, step_) + 2 - l.c0);
+    l.nrow = size_t(floor_div(w.y0 + w.height - 1, step_) + 2 - l.r0);
     const size_t n = l.ncol * l.nrow;
     l.x.resize(n), l.y.resize(n);
     for (size_t j = 0; j < l.nrow; ++j)
         for (size_t i = 0; i < l.ncol; ++i) {
-            const int c = (l.c0 + int(i)) * kStep, r = (l.r0 + int(j)) * kStep;
+            const int c = (l.c0 + int(i)) * step_, r = (l.r0 + int(j)) * step_;
             l.x[j * l.ncol + i] = grid_.centre_x(c, r);
             l.y[j * l.ncol + i] = grid_.centre_y(c, r);
         }
@@ -78,13 +85,13 @@ void PixelMapper::for_each_row(const Window& w, Visit&& visit) const {
     // Exact transforms on the lattice, bilinear in between.
     const Lattice& l = lattice_;
     for (int r = 0; r < w.height; ++r) {
-        const int gr = w.y0 + r, j = floor_div(gr, kStep);
-        const double tr = double(gr - j * kStep) / kStep;
+        const int gr = w.y0 + r, j = floor_div(gr, step_);
+        const double tr = double(gr - j * step_) / step_;
         const size_t row0 = size_t(j - l.r0) * l.ncol, row1 = row0 + l.ncol;
         visit(r, [&](int c, double& x, double& y) {
-            const int gc = w.x0 + c, i = floor_div(gc, kStep);
+            const int gc = w.x0 + c, i = floor_div(gc, step_);
             const size_t i0 = size_t(i - l.c0), i1 = i0 + 1;
-            const double tc = double(gc - i * kStep) / kStep;
+            const double tc = double(gc - i * step_) / step_;
             auto lerp2 = [&](const std::vector<double>& L) {
                 const double a = L[row0 + i0] * (1 - tc) + L[row0 + i1] * tc;
                 const double b = L[row1 + i0] * (1 - tc) + L[row1 + i1] * tc;
@@ -120,7 +127,7 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
     constexpr double eps = 1e-6;
     auto one_cell = [](double lo, double hi) { return std::floor(lo - eps) == std::floor(hi + eps); };
     // Through a CRS change a pixel is a bilinear mix of the four lattice nodes around it: when they lie
-    // in one source cell, so do all 16 × 16 pixels between them (kMixed: they do not).
+    // in one source cell, so do all step_ × step_ pixels between them (kMixed: they do not).
     constexpr int64_t kMixed = -2;
     if (ct_) build_lattice(w, lattice_);
     const Lattice& l = lattice_;
@@ -136,29 +143,30 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
     }
     for_each_row(w, [&](int r, auto at) {
         const int64_t row = int64_t(r) * w.width;
-        const size_t lattice_row = ct_ ? size_t(floor_div(w.y0 + r, kStep) - l.r0) * ncell : 0;
+        const size_t lattice_row = ct_ ? size_t(floor_div(w.y0 + r, step_) - l.r0) * ncell : 0;
         for (int a = 0; a < w.width;) {
-            const int node = floor_div(w.x0 + a, kStep);
-            const int b = std::min(w.width, (node + 1) * kStep - w.x0);  // pixels [a, b): one lattice cell
+            const int node = floor_div(w.x0 + a, step_);
+            const int b = std::min(w.width, (node + 1) * step_ - w.x0);  // pixels [a, b): one lattice cell
             if (ct_ && uniform_[lattice_row + size_t(node - l.c0)] != kMixed) {
                 add(row + a, row + b, uniform_[lattice_row + size_t(node - l.c0)]);
                 a = b;
                 continue;
             }
             // Along a row within a lattice cell the map is linear: the pixels between two ends in one cell
-            // are in it too.
-            double xa, ya, xb, yb;
-            at(a, xa, ya);
-            at(b - 1, xb, yb);
-            if (one_cell(std::min(xa, xb), std::max(xa, xb)) && one_cell(std::min(ya, yb), std::max(ya, yb))) {
-                add(row + a, row + b, cell_of(xa, ya));
-            } else {
-                for (int c = a; c < b; ++c) {
-                    double x, y;
-                    at(c, x, y);
-                    add(row + c, row + c + 1, cell_of(x, y));
-                }
-            }
+            // are in it too. Otherwise halve the stretch until its ends agree (or it is one pixel): a cell
+            // edge crossing the row costs a few halvings, not a transform per pixel.
+            auto stretch = [&](auto& self, int p, int q) -> void {  // pixels [p, q) of the row
+                double xa, ya, xb, yb;
+                at(p, xa, ya);
+                at(q - 1, xb, yb);
+                if (q - p == 1 ||
+                    (one_cell(std::min(xa, xb), std::max(xa, xb)) && one_cell(std::min(ya, yb), std::max(ya, yb))))
+                    return add(row + p, row + q, cell_of(xa, ya));
+                const int m = p + (q - p) / 2;
+                self(self, p, m);
+                self(self, m, q);
+            };
+            stretch(stretch, a, b);
             a = b;
         }
     });

@@ -32,7 +32,7 @@ public:
     bool axis_aligned() const;
 
 private:
-    struct Lattice {  // exact transforms at every 16th column and row of `from`, in `to` pixel coordinates
+    struct Lattice {  // exact transforms at every step_-th column and row of `from`, in `to` pixel coordinates
         int c0 = 0, r0 = 0;  // first node, in units of 16 pixels
         size_t ncol = 0, nrow = 0;
         std::vector<double> x, y;
@@ -42,6 +42,7 @@ private:
     void for_each_row(const Window& w, Visit&& visit) const;
 
     GridSpec grid_;
+    int step_;  // lattice spacing in grid pixels (pixel_mapper.cpp)
     std::array<double, 6> inv_src_{};
     std::unique_ptr<OGRCoordinateTransformation> ct_;  // null for the same CRS
     mutable Lattice lattice_;               // scratch

@@ -224,32 +224,62 @@ void RasterReader::read_aligned(const Window& w, Eigen::ArrayXXd& out) {
 // Categorical layers: the value of the cell holding the pixel centre. Extensive layers coarser than
 // the grid: that value shared by the pixel centres the cell holds (RasterInput::centre_counts).
 void RasterReader::read_nearest(const Window& w, Eigen::ArrayXXd& out) {
+    int ax, ay, rw;
+    if (!prepare_nearest(w, ax, ay, rw)) return out.setConstant(NAN), void();  // no pixel centre in the layer
+    for (const CellRun& run : cell_runs_)
+        for (int b = 0; b < in_.bands; ++b)
+            std::fill(out.col(b).data() + run.begin, out.col(b).data() + run.end, nearest_value(run, ax, ay, rw, b));
+}
+
+bool RasterReader::prepare_nearest(const Window& w, int& ax, int& ay, int& rw) {
     mapper_.cell_runs(w, in_.width, in_.height, cell_runs_);
-    int ax = in_.width, ay = in_.height, bx = 0, by = 0;  // the source window holding every cell
+    ax = in_.width, ay = in_.height;
+    int bx = 0, by = 0;  // the source window holding every cell
     for (const CellRun& run : cell_runs_)
         if (run.cell >= 0) {
             const int x = int(run.cell % in_.width), y = int(run.cell / in_.width);
             ax = std::min(ax, x), ay = std::min(ay, y), bx = std::max(bx, x + 1), by = std::max(by, y + 1);
         }
-    if (ax >= bx) return out.setConstant(NAN), void();  // no pixel centre in the layer
-    const int rw = bx - ax;
+    if (ax >= bx) return false;
+    rw = bx - ax;
     read_source(ax, ay, rw, by - ay, buf_);
-    const bool extensive = in_.rules.kind == LayerKind::extensive;
-    for (const CellRun& run : cell_runs_) {
-        int64_t k = -1;  // the cell in the read window; -1: outside the layer, missing, not zero
-        double share = 1.0;
-        if (run.cell >= 0) {
-            k = int64_t(run.cell / in_.width - ay) * rw + (run.cell % in_.width - ax);
-            if (extensive) {  // the cell's value is shared by the pixel centres inside it
-                const uint32_t count = (*in_.centre_counts)[size_t(run.cell)];
-                share = count ? 1.0 / count : NAN;
-            }
-        }
-        for (int b = 0; b < in_.bands; ++b) {
-            const double v = k < 0 ? NAN : extensive ? share * buf_(k, b) : buf_(k, b);
-            std::fill(out.col(b).data() + run.begin, out.col(b).data() + run.end, v);
+    return true;
+}
+
+double RasterReader::nearest_value(const CellRun& run, int ax, int ay, int rw, int band) const {
+    if (run.cell < 0) return NAN;  // outside the layer: missing, not zero
+    const int64_t k = int64_t(run.cell / in_.width - ay) * rw + (run.cell % in_.width - ax);  // in the read window
+    if (in_.rules.kind != LayerKind::extensive) return buf_(k, band);
+    // The cell's value is shared by the pixel centres inside it.
+    const uint32_t count = (*in_.centre_counts)[size_t(run.cell)];
+    return (count ? 1.0 / count : NAN) * buf_(k, band);
+}
+
+bool RasterReader::nearest_path() const {
+    return !in_.aligned && !in_.aggregate && in_.rules.kind != LayerKind::intensive;
+}
+
+bool RasterReader::runs_by_cell(const Window& w, const Eigen::ArrayXi& pixels,
+                                const std::vector<Eigen::Index>& zone_run_start,
+                                const std::function<void(size_t, double, int64_t)>& add) {
+    if (!nearest_path() || in_.bands != 1) return false;
+    int ax = 0, ay = 0, rw = 0;
+    const bool any = prepare_nearest(w, ax, ay, rw);
+    const Eigen::Index n = pixels.size();
+    size_t z = 0;  // the zone run of pixel j
+    Eigen::Index j = 0;
+    for (const CellRun& run : cell_runs_) {  // window order, as the listed pixels
+        if (j == n) break;
+        const double v = any ? nearest_value(run, ax, ay, rw, 0) : NAN;
+        const Eigen::Index end = std::lower_bound(pixels.data() + j, pixels.data() + n, int(run.end)) - pixels.data();
+        while (j < end) {  // split at the zone runs inside this cell run
+            while (z + 1 < zone_run_start.size() && zone_run_start[z + 1] <= j) ++z;
+            const Eigen::Index stop = z + 1 < zone_run_start.size() ? std::min(end, zone_run_start[z + 1]) : end;
+            add(z, v, stop - j);
+            j = stop;
         }
     }
+    return true;
 }
 
 // Bilinear (intensive layers); nearest for the others.

@@ -5,6 +5,7 @@
 #include <gdal_priv.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -52,6 +53,14 @@ public:
     // the whole tile, so a pixel gets the same value in any window of it. Unset: each window decides.
     void set_tile(const Window& tile);
 
+    // A layer read by nearest cell (coarser than the grid, not on it: a census mesh), one band: instead
+    // of a value per listed pixel, calls add(k, value, n) for each run of n listed pixels that share a
+    // zone and a source cell, k indexing `zone_run_start` (the positions in `pixels` where a run of one
+    // zone begins, ascending, from 0). value is what read_at gives each of those pixels, NaN where the
+    // layer has none. False, calling nothing, for a layer on another path: read it with read_at.
+    bool runs_by_cell(const Window& w, const Eigen::ArrayXi& pixels, const std::vector<Eigen::Index>& zone_run_start,
+                      const std::function<void(size_t, double, int64_t)>& add);
+
     // Values read above LayerRules::warn_above: how many, and the largest.
     long long above_count() const { return above_count_; }
     double above_max() const { return above_max_; }
@@ -61,6 +70,10 @@ private:
     void read_aligned(const Window& w, Eigen::ArrayXXd& out);
     void read_resampled(const Window& w, Eigen::ArrayXXd& out);
     void read_nearest(const Window& w, Eigen::ArrayXXd& out);
+    bool nearest_path() const;
+    // read_nearest's source window for w (cell_runs_, buf_); false when no pixel centre is in the layer.
+    bool prepare_nearest(const Window& w, int& ax, int& ay, int& rw);
+    double nearest_value(const CellRun& run, int ax, int ay, int rw, int band) const;
     void read_aggregated(const Window& w, Eigen::ArrayXXd& out);
     bool interior_separable(const Window& w) const;
     void bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out);

@@ -141,6 +141,11 @@ private:
         if (sink_) sink_->write_block(w, pixel_values_, zone_);
         if (b_.landuse.size())
             for (auto& z : sums) z.add_classes(b_.zone, b_.landuse);  // landcover.csv
+        for (const CellShare& c : population_runs_)
+            for (auto& z : sums) {
+                z.add_repeated(c.slot, q_population, c.value, c.pixels);
+                z.add_repeated(c.slot, q_population_valid_px, 1.0, c.pixels);
+            }
         return true;
     }
 
@@ -253,7 +258,7 @@ private:
         read_single(shade_, w, b_.shade);
         if (temperature_) temperature_->read_at(w, in_zone_, b_.temperature);
         read_single(terrain_, w, b_.terrain_slope);
-        read_single(population_, w, b_.population);
+        read_population(w);
         read_single(heat_demand_, w, b_.heat_demand);
         if (!inclusion_.empty()) {
             b_.inclusion.setOnes(in_zone_.size());
@@ -309,6 +314,20 @@ private:
         b_.ghi = solar::split_annual(b_.ghi_year(span_panels(span_index)), monthly_shares(p));
     }
 
+    // A census mesh coarser than the grid gives every pixel of a cell the same share: summed per run of
+    // pixels in one zone and one cell (the same quanta as pixel by pixel), not stored per pixel.
+    void read_population(const Window& w) {
+        population_runs_.clear();
+        if (!population_) return;
+        zone_run_start_.clear();
+        for (Eigen::Index j = 0; j < b_.zone.size(); j = zone_run_end(b_.zone, j)) zone_run_start_.push_back(j);
+        auto add = [&](size_t run, double value, int64_t n) {
+            if (!std::isnan(value)) population_runs_.push_back({b_.zone(zone_run_start_[run]), value, n});
+        };
+        if (population_->runs_by_cell(w, in_zone_, zone_run_start_, add)) b_.population.resize(0);
+        else read_single(population_, w, b_.population);
+    }
+
     // Class codes -> table indices; a code the table does not know is an error naming both files.
     void read_landuse(const Window& w) {
         landuse_->read_at(w, in_zone_, buf_);
@@ -348,6 +367,13 @@ private:
     Window window_;
     bool lattice_ = false;      // this window's GHI is read through the nodes of its lattice
     bool monthly_ghi_ = false;  // some pixel of this window needs its monthly GHI
+    struct CellShare {  // a run of pixels of one zone in one cell of the population layer
+        int slot;
+        double value;  // per pixel
+        int64_t pixels;
+    };
+    std::vector<CellShare> population_runs_;
+    std::vector<Eigen::Index> zone_run_start_;  // positions in the block's pixels where a zone's run begins
     std::vector<PlaneNodes> roof_nodes_, land_nodes_;  // per scenario pass, when transposed on the lattice
     Eigen::ArrayXi span_all_;                   // window indices of the span's pixels
     Eigen::ArrayXd plane_;

@@ -60,6 +60,12 @@ TEST_CASE("pixel mapper: cell runs are the floor of the map, through a CRS chang
         const GridSpec cells_grid = grid_of({139.7235, 0.005, 0, 35.9540, 0, -0.005}, 4, 2, 6668);
         check_runs_are_floor_of_map(PixelMapper(grid, cells_grid), 4, 2);
     }
+    SUBCASE("degrees on a 1 m grid: lattice cells of 64 px, crossed by cell edges that are found by halving") {
+        // The 1 m grid spans about 139.7225–139.7247 E, 35.9536–35.9549 N; 0.00005° cells are 4.5 × 5.6 px.
+        const GridSpec fine = grid_of({-10000, 1, 0, -5000, 0, -1}, 200, 150, 6677);
+        const GridSpec cells_grid = grid_of({139.7227, 0.00005, 0, 35.9547, 0, -0.00005}, 30, 20, 6668);
+        check_runs_are_floor_of_map(PixelMapper(fine, cells_grid), 30, 20);
+    }
     SUBCASE("same CRS: 25 m cells offset by 3.7 m") {
         const GridSpec cells_grid = grid_of({-9996.3, 25, 0, -5003.7, 0, -25}, 50, 40, 6677);
         check_runs_are_floor_of_map(PixelMapper(grid, cells_grid), 50, 40);

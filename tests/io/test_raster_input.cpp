@@ -269,6 +269,45 @@ TEST_CASE("raster input: extensive layer coarser than the grid, in degrees, keep
     REQUIRE(in.centre_counts);
     CHECK(*in3.centre_counts == *in.centre_counts);
     for (int k = 0; k < 16; ++k) CHECK((*in3.centre_counts)[size_t(k)] == uint32_t(count[size_t(k)]));
+
+    // 4. runs_by_cell: every third pixel of a window across the raster's edge, in zones of 37 columns
+    //    (zone runs every few pixels), gives per run of one zone and one cell the value read_at gives
+    //    each of its pixels, and the runs account for every listed pixel once.
+    RasterReader reader(in, grid);
+    const Window w{20, 15, gw - 30, gh - 25};
+    std::vector<int> listed;
+    for (int i = 0; i < int(w.size()); i += 3) listed.push_back(i);
+    const Eigen::ArrayXi pixels = Eigen::Map<Eigen::ArrayXi>(listed.data(), Eigen::Index(listed.size()));
+    Eigen::ArrayXi zone(pixels.size());
+    std::vector<Eigen::Index> zone_start;
+    for (Eigen::Index j = 0; j < pixels.size(); ++j) {
+        zone(j) = 1 + (pixels(j) % w.width) / 37 % 3;
+        if (j == 0 || zone(j) != zone(j - 1)) zone_start.push_back(j);
+    }
+    Eigen::ArrayXd each;
+    reader.read_at(w, pixels, each);
+    std::map<int, double> want_sum, got_sum;
+    std::map<int, int64_t> want_n, got_n;
+    for (Eigen::Index j = 0; j < pixels.size(); ++j)
+        if (!std::isnan(each(j))) want_sum[zone(j)] += each(j), ++want_n[zone(j)];
+    int64_t covered = 0, runs = 0, mismatched = 0;
+    Eigen::Index at = 0;  // the runs come in the order of the listed pixels
+    REQUIRE(reader.runs_by_cell(w, pixels, zone_start, [&](size_t k, double v, int64_t n) {
+        const int z = zone(zone_start[k]);
+        for (int64_t i = 0; i < n; ++i, ++at)
+            if (zone(at) != z || !(v == each(at) || (std::isnan(v) && std::isnan(each(at))))) ++mismatched;
+        covered += n, ++runs;
+        if (!std::isnan(v)) got_sum[z] += v * double(n), got_n[z] += n;
+    }));
+    CHECK(mismatched == 0);
+    CHECK(covered == pixels.size());
+    CHECK(runs < pixels.size() / 4);  // runs, not pixels
+    CHECK(got_n == want_n);
+    for (const auto& [z, s] : want_sum) CHECK(got_sum[z] == doctest::Approx(s).epsilon(1e-12));
+    // A layer on another path (here: a grid-aligned one) is not read by runs.
+    RasterInput on_grid = RasterInput::open(src.path, rules("population", LayerKind::extensive), in.grid());
+    RasterReader aligned(on_grid, in.grid());
+    CHECK_FALSE(aligned.runs_by_cell(Window{0, 0, 4, 4}, Eigen::ArrayXi::LinSpaced(16, 0, 15), {0}, [](size_t, double, int64_t) {}));
 }
 
 TEST_CASE("raster input: an extensive raster of a single cell coarser than the grid keeps its total") {
