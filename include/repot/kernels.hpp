@@ -6,6 +6,8 @@
 // vectorises those (not Eigen's boolean masks, and it ignores restrict on local pointers), given
 // -fno-trapping-math (CMakeLists.txt).
 #include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -70,19 +72,11 @@ namespace repot {
 // Product of the inclusion layers over a span; 1 where no inclusion layer is given or it has no value
 // (outside an inclusion layer nothing is known to restrict).
 Eigen::ArrayXd inclusion_span(const Block& b, Span s);
-// Open ground of each pixel of a span, m²: the pixel less its roofs; where roof data is missing, the
-// pixel less the built share of its class (no class table: the whole pixel). method.md §10.
-Eigen::ArrayXd open_ground_m2(const Block& b, Span s, const LandUseTable* classes);
-// A land-use class attribute per pixel of a span: value(class) for k >= 0, `none` for k = −1 (no class).
-// A table lookup without a branch (classes alternate too often to predict).
-template <class F>
-Eigen::ArrayXd class_values(const Eigen::Ref<const Eigen::ArrayXi>& k, const LandUseTable& t, double none, F value) {
-    std::vector<double> lut(t.classes().size() + 1, none);
-    for (size_t i = 0; i < t.classes().size(); ++i) lut[i + 1] = value(t.classes()[i]);
-    Eigen::ArrayXd out(k.size());
-    const double* l = lut.data() + 1;
-    for (Eigen::Index i = 0; i < k.size(); ++i) out[i] = l[k[i]];
-    return out;
+// Open ground of a pixel, m² (method.md §10): the pixel less its roofs (clamped at 0); where roof data is
+// missing (NaN), the pixel less `built`, the built share of its class (no class table: 0); the same
+// without a roof layer (has_roof false).
+inline double open_ground(double area, double built, double roof, bool has_roof) {
+    return has_roof ? std::max(area - (roof == roof ? roof : built), 0.0) : area - built;
 }
 // Positions where v > 0 (NaN is not): the pixels that carry panels.
 std::vector<Eigen::Index> positive_rows(const Eigen::Ref<const Eigen::ArrayXd>& v);

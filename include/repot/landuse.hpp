@@ -19,6 +19,12 @@ struct LandUseClass {
     double built_share = 0;   // assumed share of the class's area under buildings, where roof data is missing
 };
 
+// The class attributes the kernels gather per pixel, each an array indexed by class index + 1; entry 0
+// is a pixel without a class: unknown, excluded, nothing on it.
+struct ClassLut {
+    std::vector<double> known, excluded, existing_pv, pv_fraction, gsh_fraction, built_share;
+};
+
 class LandUseTable {
 public:
     // Parses the CSV text; `origin` names the file in error messages. Lines starting with '#' before
@@ -37,6 +43,7 @@ public:
     const std::vector<LandUseClass>& classes() const { return classes_; }
     // Index into classes() for a code, or -1 if the table does not know it.
     int index_of(int64_t code) const;
+    const ClassLut& lut() const { return lut_; }
     const std::string& origin() const { return origin_; }
     // What selected the table: "builtin:l03b", "builtin:jaxa" or the file path (for run.json).
     const std::string& id() const { return id_; }
@@ -45,6 +52,7 @@ public:
 private:
     std::vector<LandUseClass> classes_;
     std::vector<int> index_;  // dense code -> class index (-1 unknown), codes are small integers
+    ClassLut lut_;
     std::string origin_, id_;
 };
 

@@ -64,18 +64,6 @@ Eigen::Ref<const Eigen::ArrayXXd> monthly_ghi(const Block& b, Span s, const std:
     return scratch;
 }
 
-Eigen::ArrayXd open_ground_m2(const Block& b, Span s, const LandUseTable* classes) {
-    const Eigen::Index n = s.count;
-    Eigen::ArrayXd built = Eigen::ArrayXd::Zero(n);  // m² under buildings where roof data is missing
-    if (classes && b.landuse.size()) {
-        built = class_values(b.landuse.segment(s.offset, n), *classes, 0.0, [](const LandUseClass& c) { return c.built_share; }) *
-                b.pixel_area;
-    }
-    if (!b.roof.size()) return b.pixel_area - built;
-    const auto R = b.roof.segment(s.offset, n);
-    return (b.pixel_area - R.isNaN().select(built, R)).max(0.0);
-}
-
 Eigen::ArrayXd inclusion_span(const Block& b, Span s) {
     if (!b.inclusion.size()) return Eigen::ArrayXd::Ones(s.count);
     auto v = b.inclusion.segment(s.offset, s.count);

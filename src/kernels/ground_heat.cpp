@@ -19,26 +19,45 @@ double ground_field_gj_per_m2(const GroundHeatParams& p, bool classes) {
     return classes ? ground_heat_gj_per_m2(p) : ground_heat_gj_per_m2(p) * p.default_open_ground_fraction;
 }
 
+namespace {
+// Open ground on land per pixel, in one vectorised pass (kernels.hpp). With classes: land is a class not
+// excluded, the borehole field its gsh_fraction of the open ground, and pixels whose open ground came
+// from the class built share are counted (a note says how many). Without: every pixel is land, the
+// scenario's default fraction applies per zone (ground_field_gj_per_m2). kRoof: a roof layer is given.
+template <bool kRoof, bool kClasses>
+void ground_pixels(const int* __restrict cls, const ClassLut* lut, const double* __restrict roof, double area,
+                   double* __restrict ground_px, double* __restrict open_m2, double* __restrict field_m2,
+                   double* __restrict missing_built_px, Eigen::Index n) {
+    const double* excluded = kClasses ? lut->excluded.data() + 1 : nullptr;
+    const double* gsh = kClasses ? lut->gsh_fraction.data() + 1 : nullptr;
+    const double* built_share = kClasses ? lut->built_share.data() + 1 : nullptr;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const double r = kRoof ? roof[i] : NAN;
+        if (kClasses) {
+            const int k = cls[i];
+            const double land_open = open_ground(area, built_share[k] * area, r, kRoof) * (1.0 - excluded[k]);
+            ground_px[i] = k >= 0 ? 1.0 : 0.0;
+            open_m2[i] = land_open;
+            field_m2[i] = land_open * gsh[k];
+            missing_built_px[i] = (k >= 0) & !(r == r) ? 1.0 : 0.0;
+        } else {
+            ground_px[i] = 1.0;
+            open_m2[i] = field_m2[i] = open_ground(area, 0.0, r, kRoof);
+        }
+    }
+}
+}  // namespace
+
 void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const LandUseTable* classes, Columns& out) {
     const Eigen::Index n = s.count;
-    const Eigen::ArrayXd open = open_ground_m2(b, s, classes);
-    auto field = out.col(q_ground_field_m2);
-    if (classes) {
-        const auto c = b.landuse.segment(s.offset, n);
-        const Eigen::ArrayXd all_land = class_values(c, *classes, 0.0, [](const LandUseClass& k) { return k.excluded ? 0.0 : 1.0; });
-        const Eigen::ArrayXd fraction = class_values(c, *classes, 0.0, [](const LandUseClass& k) { return k.gsh_fraction; });
-        out.col(q_ground_px) = (c >= 0).cast<double>();
-        out.col(q_ground_open_m2) = open * all_land;
-        field = open * all_land * fraction;
-        // Pixels whose open ground came from the class built share: a note says how many.
-        const Eigen::ArrayXd no_roof = b.roof.size() ? b.roof.segment(s.offset, n).isNaN().cast<double>().eval()
-                                                     : Eigen::ArrayXd::Ones(n);
-        out.col(q_roof_missing_built_px) = no_roof * (c >= 0).cast<double>();
-    } else {  // every pixel is land; the scenario's default fraction applies per zone (ground_field_gj_per_m2)
-        out.col(q_ground_px).setOnes();
-        out.col(q_ground_open_m2) = open;
-        field = open;
-    }
+    const bool roof = b.roof.size() > 0;
+    auto pixels = classes ? (roof ? ground_pixels<true, true> : ground_pixels<false, true>)
+                          : (roof ? ground_pixels<true, false> : ground_pixels<false, false>);
+    pixels(classes ? b.landuse.data() + s.offset : nullptr, classes ? &classes->lut() : nullptr,
+           roof ? b.roof.data() + s.offset : nullptr, b.pixel_area, out.col(q_ground_px).data(),
+           out.col(q_ground_open_m2).data(), out.col(q_ground_field_m2).data(),
+           classes ? out.col(q_roof_missing_built_px).data() : nullptr, n);
+    const auto field = out.col(q_ground_field_m2);
     if (b.heat_demand.size()) {
         // Demand caps per cell; a cell without demand data adds nothing (heat_demand_coverage shows it).
         auto demand = b.heat_demand.segment(s.offset, n);

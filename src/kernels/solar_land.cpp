@@ -4,21 +4,28 @@
 namespace repot {
 
 namespace {
-// The per-pixel tiers of land PV as one vectorised loop (kernels.hpp); `known` is 1 where the pixel
-// has a class. Density and design factor apply per zone (solar_land_zone).
-void land_tiers(const double* __restrict known, const double* __restrict H, const double* __restrict excluded,
-                const double* __restrict existing, const double* __restrict pv_fraction, const double* __restrict open,
-                double area, double* __restrict pv_px, double* __restrict land_px, double* __restrict land_area,
-                double* __restrict existing_m2, double* __restrict theoretical, double* __restrict panel, Eigen::Index n) {
+// The per-pixel tiers of land PV as one vectorised loop (kernels.hpp): the class attributes gathered
+// from small tables (ClassLut), the open ground (open_ground) and every column written in one pass, without a
+// temporary array per attribute. Density and design factor apply per zone (solar_land_zone).
+// kRoof: a roof layer is given (its own loop: a null pointer tested per pixel becomes a masked load).
+template <bool kRoof>
+void land_tiers(const int* __restrict cls, const ClassLut& lut, const double* __restrict H,
+                const double* __restrict roof, double area, double* __restrict pv_px, double* __restrict land_px,
+                double* __restrict land_area, double* __restrict existing_m2, double* __restrict theoretical,
+                double* __restrict panel, Eigen::Index n) {
+    const double *known = lut.known.data() + 1, *excluded = lut.excluded.data() + 1,
+                 *existing = lut.existing_pv.data() + 1, *pv_fraction = lut.pv_fraction.data() + 1,
+                 *built_share = lut.built_share.data() + 1;
     for (Eigen::Index i = 0; i < n; ++i) {
-        const bool valid = (known[i] > 0) & (H[i] == H[i]);
-        const bool land = valid & (excluded[i] == 0);
+        const int k = cls[i];
+        const bool valid = (known[k] > 0) & (H[i] == H[i]);
+        const bool land = valid & (excluded[k] == 0);
         pv_px[i] = valid ? 1.0 : 0.0;
         land_px[i] = land ? 1.0 : 0.0;
         land_area[i] = land ? area : 0.0;
-        existing_m2[i] = known[i] > 0 ? existing[i] * area : 0.0;
+        existing_m2[i] = known[k] > 0 ? existing[k] * area : 0.0;
         theoretical[i] = land ? H[i] * area : 0.0;
-        panel[i] = land ? open[i] * pv_fraction[i] : 0.0;
+        panel[i] = land ? open_ground(area, built_share[k] * area, kRoof ? roof[i] : NAN, kRoof) * pv_fraction[k] : 0.0;
     }
 }
 }  // namespace
@@ -28,23 +35,17 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
     if (monthly) monthly->rows.clear(), monthly->weight.resize(0);
     if (!b.landuse.size() || !b.ghi_year.size()) return;
     const Eigen::Index n = s.count;
-    Eigen::ArrayXi c = b.landuse.segment(s.offset, n);
-    const auto H_year = b.ghi_year.segment(s.offset, n);
-    // Class lookups (a gather, not a branch): -1 (no class) reads as excluded.
-    const Eigen::ArrayXd pv_fraction = class_values(c, classes, 0.0, [](const LandUseClass& k) { return k.pv_fraction; });
-    const Eigen::ArrayXd excluded = class_values(c, classes, 1.0, [](const LandUseClass& k) { return k.excluded ? 1.0 : 0.0; });
-    const Eigen::ArrayXd existing =
-        class_values(c, classes, 0.0, [](const LandUseClass& k) { return k.existing_pv ? 1.0 : 0.0; });
-
-    const Eigen::ArrayXd known = class_values(c, classes, 0.0, [](const LandUseClass&) { return 1.0; });
-    const Eigen::ArrayXd open = open_ground_m2(b, s, &classes);
+    const ClassLut& lut = classes.lut();
+    const int* c = b.landuse.data() + s.offset;
+    const double* H_year = b.ghi_year.data() + s.offset;
     // The theoretical tier needs land use and GHI only; panels stand on the open ground of land classes.
-    land_tiers(known.data(), H_year.data(), excluded.data(), existing.data(), pv_fraction.data(), open.data(),
-               b.pixel_area, out.col(q_land_pv_px).data(), out.col(q_land_px).data(), out.col(q_land_area_m2).data(),
-               out.col(q_existing_pv_m2).data(), out.col(q_land_theoretical_kwh).data(), out.col(q_land_panel_m2).data(), n);
+    auto tiers = b.roof.size() ? land_tiers<true> : land_tiers<false>;
+    tiers(c, lut, H_year, b.roof.size() ? b.roof.data() + s.offset : nullptr, b.pixel_area, out.col(q_land_pv_px).data(),
+          out.col(q_land_px).data(), out.col(q_land_area_m2).data(), out.col(q_existing_pv_m2).data(),
+          out.col(q_land_theoretical_kwh).data(), out.col(q_land_panel_m2).data(), n);
     const auto land = out.col(q_land_px) > 0;
     const auto panel_m2 = out.col(q_land_panel_m2);
-    Eigen::ArrayXd plane;
+    auto plane = out.col(q_land_plane_kwh);
     if (b.land_plane_year.size()) {  // transposed on the GHI's lattice by the engine
         plane = panel_m2 * b.land_plane_year.segment(s.offset, n);
         if (monthly) monthly->weight = panel_m2;
@@ -63,8 +64,9 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
             for (size_t k = 0; k < rows.size(); ++k) monthly->kwh.row(Eigen::Index(k)) *= panel_m2(rows[k]);
         }
     }
-    out.col(q_land_plane_kwh) = plane;
-    Eigen::ArrayXd usable = plane * inclusion_span(b, s);
+    auto usable = out.col(q_land_plane_usable_kwh);
+    if (b.inclusion.size()) usable = plane * inclusion_span(b, s);
+    else usable = plane;
     if (b.terrain_slope.size()) {
         // The terrain slope screens the usable tier: a land pixel without a value is left out of it
         // (method.md §10) and counted in terrain_slope_coverage.
@@ -72,7 +74,6 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
         out.col(q_terrain_slope_valid_px) = (land && !terrain.isNaN()).cast<double>();
         usable *= (terrain < p.max_terrain_slope_deg).cast<double>();  // NaN compares false
     }
-    out.col(q_land_plane_usable_kwh) = usable;
 }
 
 double land_technical_factor(const SolarLandParams& p) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "../../src/pipeline/build_results.hpp"
+#include "repot/kernels.hpp"
 #include <gdal_priv.h>
 
 #include <set>
@@ -485,4 +487,27 @@ TEST_CASE("check_tiers: solar heat, ground heat and both waste branches are chec
         CHECK(contains(check_tiers(t, 3), "power technical"));
         CHECK(contains(check_tiers(t, 4), "heat technical"));
     }
+}
+
+TEST_CASE("land-use table: the kernels' lookup arrays, entry 0 for a pixel without class") {
+    const LandUseTable t = LandUseTable::parse("code,name,pv_fraction,gsh_fraction,excluded,existing_pv,built_share\n"
+                                               "1,Water,0.00,0.00,1,0,0.00\n"
+                                               "2,Urban,0.00,0.10,0,0,0.35\n"
+                                               "7,Solar farm,0.00,0.20,0,1,0.00\n"
+                                               "9,Grass,0.25,0.30,0,0,0.05\n",
+                                               "lut.csv");
+    const ClassLut& l = t.lut();
+    CHECK(l.known == std::vector<double>{0, 1, 1, 1, 1});
+    CHECK(l.excluded == std::vector<double>{1, 1, 0, 0, 0});
+    CHECK(l.existing_pv == std::vector<double>{0, 0, 0, 1, 0});
+    CHECK(l.pv_fraction == std::vector<double>{0, 0, 0, 0, 0.25});
+    CHECK(l.gsh_fraction == std::vector<double>{0, 0, 0.10, 0.20, 0.30});
+    CHECK(l.built_share == std::vector<double>{0, 0, 0.35, 0, 0.05});
+}
+
+TEST_CASE("open ground of a pixel, by hand") {
+    CHECK(open_ground(100, 35, 20, true) == 80);   // roofs known: the pixel less them
+    CHECK(open_ground(100, 35, NAN, true) == 65);  // roof data missing: less the class's built share
+    CHECK(open_ground(100, 35, 130, true) == 0);   // roofs over the pixel's area leave none, not less
+    CHECK(open_ground(100, 35, NAN, false) == 65); // no roof layer: the built share
 }
