@@ -37,10 +37,9 @@ int bound_exp(Q q) {
             return 0;   // pixel counts: 0 or 1 per pixel
     }
 }
-bool per_pixel(Q q) {  // counts and means: not scaled by the pixel's area
-    return q < q_roof_area_m2 || q == q_heat_demand_valid_px || q == q_ground_px || q == q_temperature_sum_c ||
-           q == q_ghi_sum_kwh_m2;
-}
+// Pixel counts: 0 or 1 per pixel (kernels.hpp writes them so).
+bool is_count(Q q) { return q < q_roof_area_m2 || q == q_heat_demand_valid_px || q == q_ground_px; }
+bool per_pixel(Q q) { return is_count(q) || q == q_temperature_sum_c || q == q_ghi_sum_kwh_m2; }  // not × area
 }  // namespace
 
 std::vector<double> ZoneSums::quanta(double pixel_area) {
@@ -63,7 +62,11 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
         touch(z);
         __int128* slot = &fixed_[size_t(z) * q_count];
         for (int q : columns) {
-            const double quanta = sum_quanta(values.col(q).data() + start, end - start, 1.0 / quantum_[size_t(q)]);
+            const double* v = values.col(q).data() + start;
+            // Pixel counts hold whole numbers: their plain sum is exact already, and so is its scaling to
+            // quanta (a power of two) — one addition per value instead of a rounding.
+            const double quanta = is_count(Q(q)) ? sum_wide(v, end - start) / quantum_[size_t(q)]
+                                                 : sum_quanta(v, end - start, 1.0 / quantum_[size_t(q)]);
             // Whole numbers up to 2^53 add exactly in double; a larger run sum may have rounded.
             if (!(std::abs(quanta) <= 0x1p53))
                 throw std::overflow_error("pixel values beyond what can be summed exactly (such as roofs over 16 times their pixel's area)");
