@@ -146,9 +146,10 @@ Inputs open_inputs(const RunOptions& o) {
     auto open_opt = [&](std::optional<RasterInput>& slot, const std::string& path, LayerRules rules) {
         if (!path.empty()) slot = open(path, rules);
     };
-    // A roof cannot hold more roof than the pixel has area (small slack for float rounding).
     // Plausible ranges (docs/method.md §10): a value outside is an input error, never a number in a report.
-    open_opt(in.roof, o.roof, {"roof", LayerKind::extensive, {1}});
+    // Roof above its cell's area is warned about (below); 16 times it is not roof in m² (wrong units?), and
+    // beyond it the zone sums' fixed point would no longer be exact (ZoneSums::quanta).
+    open_opt(in.roof, o.roof, {"roof", LayerKind::extensive, {1}, 0, DBL_MAX, 16});
     open_opt(in.ghi, o.ghi, {"ghi", LayerKind::intensive, {1, 12}, 0, 3000});
     if (in.ghi && in.ghi->bands == 12) in.ghi->rules.max_value = 400;  // kWh/m² in a month
     open_opt(in.slope, o.roof_slope, {"roof-slope", LayerKind::intensive, {1}, 0, 90});

@@ -58,6 +58,13 @@ TEST_CASE("cli errors: bad inputs fail with one clear line and no outputs") {
                            {path, fmt::format("band {}", bad.band + 1), "pixel (4, 5)", bad.needle, "plausible range"});
         }
     }
+    SUBCASE("roof over 16 times its pixel's area (m² expected: 1,600 on a 10 m pixel)") {
+        const std::string path = work / "roof_huge.tif";
+        auto v = TinyCase::roof_band();
+        v[size_t(5 * TinyCase::W + 4)] = 1601;  // pixel (4, 5), inside Alpha
+        write_raster(path, TinyCase::spec(GDT_Float32, TinyCase::ROOF_NODATA), {v});
+        expect_failure(with_flag(base, "--roof", path), out, 1, {path, "pixel (4, 5)", "above its maximum 1600"});
+    }
     SUBCASE("GHI raster with 2 bands") {
         const std::string path = work / "ghi_2band.tif";
         write_raster(path, TinyCase::spec(GDT_Float32, std::nullopt), TinyCase::ghi_bands(2));
