@@ -36,7 +36,7 @@ public:
     // accumulator, "sum <slot> <q> <parts in %a>", "month <slot> <source> <month> <parts>",
     // "class <slot> <k> <count>". Exact (hexadecimal floats). Quantities are numbered as in
     // quantities.hpp: kSumsLayout changes whenever that numbering does, and from_text refuses another.
-    static constexpr int kSumsLayout = 2;  // 2: the linear parameters moved to the zone sums
+    static constexpr int kSumsLayout = 3;  // 2: the linear parameters moved to the zone sums; 3: fixed-point block sums
     std::string to_text() const;
     static ExactZoneSums from_text(const std::string& text, int zone_count, int class_count);
     int zone_count() const { return zones_; }
