@@ -82,7 +82,7 @@ public:
     double roof_above_max() const { return roof_ ? roof_->above_max() : 0; }
 
     // Sums of one block for each scenario pass, or false when no zone has a pixel in it. The block is
-    // computed in its pieces of the tile lattice (latitude_tiles): what a pixel gets never depends on
+    // computed in its pieces of the tile lattice (TileLattice, grid.hpp): what a pixel gets never depends on
     // the block it was read in.
     bool process(const Window& block, std::vector<ZoneSums>& sums) {
         bool any = false;
