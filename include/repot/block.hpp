@@ -25,7 +25,7 @@ struct Block {
     Eigen::ArrayXd roof_plane_year;
     Eigen::ArrayXd land_plane_year;  // the same for the land PV panels
     Eigen::ArrayXd slope, aspect, shade;  // roof slope (deg), aspect (deg from north), shade (0..1)
-    Eigen::ArrayXXd temperature;          // n × 1 or n × 12, °C
+    Eigen::ArrayXXd temperature;          // n × 1: the mean of the layer's bands (months), °C
     Eigen::ArrayXi landuse;               // index into the land-use class table, -1 missing
     Eigen::ArrayXd terrain_slope;         // deg
     Eigen::ArrayXd inclusion;             // product of 0..1 inclusion layers (1 where a layer has no value)

@@ -24,7 +24,7 @@ int bound_exp(Q q) {
             return 16;  // ≤ 3,000 kWh/m² of GHI on up to 16 m² of roof per m² of pixel
         case q_roof_area_m2: case q_eligible_roof_m2: case q_land_area_m2: case q_existing_pv_m2:
         case q_land_panel_m2: case q_ground_open_m2: case q_ground_field_m2:
-            return 4;   // m² per m²: roofs may exceed their pixel (warned), not 16-fold
+            return 4;   // m² per m²: a roof may exceed its pixel (warned), 16-fold is an input error (inputs.cpp)
         case q_solar_heat_capped_gj: case q_ground_heat_capped_gj: case q_heat_demand_gj:
             return 8;   // heat demand is capped at 50 GJ/m² (inputs.cpp)
         case q_population:
@@ -67,8 +67,8 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
             // quanta (a power of two) — one addition per value instead of a rounding.
             const double quanta = is_count(Q(q)) ? sum_wide(v, end - start) / quantum_[size_t(q)]
                                                  : sum_quanta(v, end - start, 1.0 / quantum_[size_t(q)]);
-            // Whole numbers up to 2^53 add exactly in double; a larger run sum may have rounded.
-            if (!(std::abs(quanta) <= 0x1p53))
+            // Whole numbers below 2^53 add exactly in double; a larger run sum may have rounded.
+            if (!(std::abs(quanta) < 0x1p53))
                 throw std::overflow_error("pixel values beyond what can be summed exactly (such as roofs over 16 times their pixel's area)");
             slot[q] += __int128(quanta);
         }

@@ -34,7 +34,7 @@ std::optional<Window> covering_window(const Eigen::ArrayXd& x, const Eigen::Arra
 }  // namespace
 
 RasterReader::RasterReader(const RasterInput& input, const GridSpec& grid)
-    : in_(input), grid_(grid), ds_(open_raster(input.path)),
+    : in_(input), bands_(input.bands), grid_(grid), ds_(open_raster(input.path)),
       mapper_(input.aggregate ? PixelMapper(input.grid(), grid) : PixelMapper(grid, input.grid())) {
     if (input.aggregate) grid_to_source_ = std::make_unique<PixelMapper>(grid, input.grid());
     // Lattice nodes no closer than a grid pixel, at most 8 per source cell: a node's transform costs far
@@ -78,11 +78,15 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
             above_max_ = std::max(above_max_, v.isNaN().select(0.0, v).maxCoeff());
         }
     }
+    if (summed_ && in_.bands > 1) {  // sum_bands_at_source: one column, NaN where any band is
+        for (int b = 1; b < in_.bands; ++b) buf.col(0) += buf.col(b);
+        buf.conservativeResize(Eigen::NoChange, 1);
+    }
 }
 
 void RasterReader::read(const Window& w, Eigen::ArrayXXd& out) {
     // Each path writes every pixel (NaN where the layer has no value): no fill of the whole block first.
-    out.resize(w.size(), in_.bands);
+    out.resize(w.size(), bands_);
     if (in_.aligned) read_aligned(w, out);
     else if (in_.aggregate) read_aggregated(w, out);
     else read_resampled(w, out);
@@ -193,11 +197,12 @@ void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, 
 template <class Out>
 void RasterReader::read_at(const Window& w, const Eigen::ArrayXi& pixels, Out& out, bool sum_bands) {
     use_window(w);
-    const int bands = sum_bands ? 1 : in_.bands;
+    if (summed_ && !sum_bands) throw std::logic_error("read_at: the bands of this layer are summed at the source");
+    const int bands = sum_bands ? 1 : bands_;
     if (Out::ColsAtCompileTime == 1 && bands != 1) throw std::logic_error("read_at: one column for several bands");
     if (separable_) {
         out.resize(pixels.size(), bands);
-        return interpolate_at(w, pixels, out.data(), sum_bands ? in_.bands : 0, bands);
+        return interpolate_at(w, pixels, out.data(), sum_bands ? bands_ : 0, bands);
     }
     if (!sum_bands) return out = full_(pixels, Eigen::all), void();
     // Band by band: Eigen's rowwise().sum() of an indexed view copies the whole view for every row.
@@ -216,7 +221,7 @@ void RasterReader::read_aligned(const Window& w, Eigen::ArrayXXd& out) {
     out.setConstant(NAN);  // outside the layer: missing
     if (ax >= bx || ay >= by) return;
     read_source(ax, ay, rw, rh, buf_);
-    for (int b = 0; b < in_.bands; ++b)
+    for (int b = 0; b < bands_; ++b)
         for (int r = 0; r < rh; ++r)
             out.col(b).segment(int64_t(ay - sy0 + r) * w.width + (ax - sx0), rw) = buf_.col(b).segment(int64_t(r) * rw, rw);
 }
@@ -227,7 +232,7 @@ void RasterReader::read_nearest(const Window& w, Eigen::ArrayXXd& out) {
     int ax, ay, rw;
     if (!prepare_nearest(w, ax, ay, rw)) return out.setConstant(NAN), void();  // no pixel centre in the layer
     for (const CellRun& run : cell_runs_)
-        for (int b = 0; b < in_.bands; ++b)
+        for (int b = 0; b < bands_; ++b)
             std::fill(out.col(b).data() + run.begin, out.col(b).data() + run.end, nearest_value(run, ax, ay, rw, b));
 }
 
@@ -262,7 +267,7 @@ bool RasterReader::nearest_path() const {
 bool RasterReader::runs_by_cell(const Window& w, const Eigen::ArrayXi& pixels,
                                 const std::vector<Eigen::Index>& zone_run_start,
                                 const std::function<void(size_t, double, int64_t)>& add) {
-    if (!nearest_path() || in_.bands != 1) return false;
+    if (!nearest_path() || bands_ != 1) return false;
     int ax = 0, ay = 0, rw = 0;
     const bool any = prepare_nearest(w, ax, ay, rw);
     const Eigen::Index n = pixels.size();
@@ -318,7 +323,7 @@ void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
     }
     // Fast path, the common case: every tap inside the read window and no nodata in it.
     if ((idx_ >= 0).all() && !buf_.hasNaN()) {
-        for (int b = 0; b < in_.bands; ++b) {
+        for (int b = 0; b < bands_; ++b) {
             const double* src = buf_.col(b).data();
             double* dst = out.col(b).data();
             for (Eigen::Index i = 0; i < n; ++i)
@@ -327,7 +332,7 @@ void RasterReader::read_resampled(const Window& w, Eigen::ArrayXXd& out) {
         }
         return;
     }
-    for (int b = 0; b < in_.bands; ++b) {
+    for (int b = 0; b < bands_; ++b) {
         const double* src = buf_.col(b).data();
         double* dst = out.col(b).data();
         for (Eigen::Index i = 0; i < n; ++i) {
@@ -367,7 +372,7 @@ void RasterReader::bilinear_separable(const Window& w, int ax, int ay, int rw, i
         tx(c) = fx - x0;
     }
     Eigen::ArrayXXd rows(w.width, rh);  // column k: source row ay + k interpolated along x
-    for (int b = 0; b < in_.bands; ++b) {
+    for (int b = 0; b < bands_; ++b) {
         const double* src = buf_.col(b).data();
         for (int k = 0; k < rh; ++k) {
             const double* line = src + int64_t(k) * rw;
@@ -443,7 +448,7 @@ bool RasterReader::prepare_separable(const Window& w) {
     if (buf_.hasNaN()) return false;  // nodata taps: the general path renormalises the weights
     // lines_: each source row interpolated along x at every window column, per band, then for the sum
     // of the bands; column (band · rh + k) holds source row ay + k.
-    const int nb = in_.bands;
+    const int nb = bands_;
     lines_.resize(w.width, Eigen::Index(nb + 1) * rh);
     for (int b = 0; b < nb; ++b) x_lines(buf_.col(b).data(), &lines_(0, b * rh), w.width);
     const Eigen::ArrayXd sum = buf_.rowwise().sum();
@@ -501,7 +506,7 @@ void RasterReader::read_aggregated(const Window& w, Eigen::ArrayXXd& out) {
         int c = int(std::floor(sx_(i))) - w.x0, r = int(std::floor(sy_(i))) - w.y0;
         if (c < 0 || r < 0 || c >= w.width || r >= w.height) continue;
         int64_t k = int64_t(r) * w.width + c;
-        for (int b = 0; b < in_.bands; ++b) {
+        for (int b = 0; b < bands_; ++b) {
             double v = buf_(i, b);
             if (std::isnan(v)) continue;
             out(k, b) = std::isnan(out(k, b)) ? v : out(k, b) + v;

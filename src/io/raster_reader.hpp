@@ -48,6 +48,12 @@ public:
     void weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, const double* weight, const int* zone,
                        const Eigen::ArrayXXd& cells, std::vector<double>& out);
 
+    // Only the sum of the bands will be asked for (read_at with sum_bands): the bands are added per source
+    // cell as they are read (NaN if any band is) and only the sum is resampled, so a 12-band layer costs as
+    // much as one. Interpolating the sum equals summing the interpolations, up to rounding and where a cell
+    // misses some bands only.
+    void sum_bands_at_source() { bands_ = 1, summed_ = true; }
+
     // The tile of the engine's lattice (TileLattice) the next windows lie in. Whether a layer is
     // interpolated through its cells (the separable path, source_cells) or pixel by pixel is decided for
     // the whole tile, so a pixel gets the same value in any window of it. Unset: each window decides.
@@ -90,6 +96,8 @@ private:
     void interpolate_at(const Window& w, const Eigen::ArrayXi& pixels, double* out, int first_band, int bands);
 
     const RasterInput& in_;
+    int bands_;             // bands after read_source: in_.bands, or 1 when summed at the source
+    bool summed_ = false;
     long long above_count_ = 0;
     double above_max_ = 0;
     GridSpec grid_;

@@ -70,6 +70,7 @@ public:
         make(in.aspect, aspect_);
         make(in.shade, shade_);
         make(in.temperature, temperature_);
+        if (temperature_) temperature_->sum_bands_at_source();  // only the mean of the months is reported
         make(in.landuse, landuse_);
         make(in.terrain_slope, terrain_);
         make(in.population, population_);
@@ -256,7 +257,10 @@ private:
         read_single(slope_, w, b_.slope);
         read_single(aspect_, w, b_.aspect);
         read_single(shade_, w, b_.shade);
-        if (temperature_) temperature_->read_at(w, in_zone_, b_.temperature);
+        if (temperature_) {  // the mean of the bands (months), interpolated as their sum
+            temperature_->read_at(w, in_zone_, b_.temperature, /*sum_bands=*/true);
+            b_.temperature /= double(in_.temperature->bands);
+        }
         read_single(terrain_, w, b_.terrain_slope);
         read_population(w);
         read_single(heat_demand_, w, b_.heat_demand);

@@ -591,7 +591,8 @@ TEST_CASE("raster input: read_at gives the listed pixels of read, and the sum of
     MemRaster src(spec, bands);
     GridSpec grid = make_grid(3000, 6020, 10, 30, 30);
     RasterInput in = RasterInput::open(src.path, rules("ghi", LayerKind::intensive, {1, 12}), grid);
-    RasterReader full_reader(in, grid), reader(in, grid);
+    RasterReader full_reader(in, grid), reader(in, grid), summed(in, grid);
+    summed.sum_bands_at_source();  // the bands added per source cell, only the sum resampled
     int interior_windows = 0, checked = 0;
     for (const Window& w : plan_blocks(grid, 8, 8)) {
         Eigen::ArrayXXd whole;
@@ -605,6 +606,9 @@ TEST_CASE("raster input: read_at gives the listed pixels of read, and the sum of
         Eigen::ArrayXd sum;
         reader.read_at(w, pixels, got);
         reader.read_at(w, pixels, sum, /*sum_bands=*/true);
+        Eigen::ArrayXd at_source;
+        summed.read_at(w, pixels, at_source, /*sum_bands=*/true);
+        CHECK_THROWS_AS(summed.read_at(w, pixels, got), std::logic_error);  // its bands are gone
         REQUIRE(got.rows() == pixels.size());
         REQUIRE(got.cols() == 12);
         REQUIRE(sum.size() == pixels.size());
@@ -624,6 +628,8 @@ TEST_CASE("raster input: read_at gives the listed pixels of read, and the sum of
             }
             if (std::isnan(whole(i, 0))) CHECK(std::isnan(sum(j)));
             else CHECK(sum(j) == doctest::Approx(whole.row(i).sum()).epsilon(1e-12));
+            if (std::isnan(sum(j))) CHECK(std::isnan(at_source(j)));
+            else CHECK(at_source(j) == doctest::Approx(sum(j)).epsilon(1e-12));
             if (inside(c, r)) {
                 CHECK(sum(j) == doctest::Approx(78 * field(3005 + 10 * c, 6015 - 10 * r)).epsilon(1e-9));
                 ++checked;
