@@ -53,14 +53,27 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
         if (ds_->GetRasterBand(b + 1)->RasterIO(GF_Read, x0, y0, w, h, dst, w, h, GDT_Float64, 0, 0) != CE_None)
             throw DataError(fmt::format("{}: read error in band {} at pixel ({}, {}): {}", in_.path, b + 1, x0, y0,
                                         CPLGetLastErrorMsg()));
-        // One vectorised test of the whole read; the scalar search only names a bad value. Then nodata to NaN.
+        // One vectorised pass tests the range, turns nodata to NaN and counts values above warn_above; only
+        // when it finds a bad value is the band read again, for the scalar search that names it.
         Eigen::Map<Eigen::ArrayXd> v(dst, int64_t(w) * h);
         const auto& nd = in_.nodata[size_t(b)];
         const bool nan_nodata = nd && std::isnan(*nd);
-        const double low = in_.rules.min_value, high = in_.rules.max_value;
-        const auto in_range = (v >= low) && (v <= high);  // false for NaN
-        const bool ok = !nd ? in_range.all() : nan_nodata ? (in_range || v.isNaN()).all() : (in_range || v == *nd).all();
-        if (!ok)
+        const double low = in_.rules.min_value, high = in_.rules.max_value, warn = in_.rules.warn_above;
+        const double nd_value = nd && !nan_nodata ? *nd : NAN;  // NaN equals nothing: no replacement
+        int64_t bad = 0, above = 0;  // integer sums: the compiler may reorder them, so the loop vectorises
+        for (int64_t i = 0; i < v.size(); ++i) {
+            const double x = dst[i];
+            const bool is_nd = x == nd_value, is_nan = x != x;
+            const bool fine = ((x >= low) & (x <= high)) | is_nd | (nan_nodata & is_nan);
+            bad += !fine;
+            const double y = is_nd ? NAN : x;
+            dst[i] = y;
+            above += y > warn;  // NaN compares false
+        }
+        if (bad > 0 && ds_->GetRasterBand(b + 1)->RasterIO(GF_Read, x0, y0, w, h, dst, w, h, GDT_Float64, 0, 0) != CE_None)
+            throw DataError(fmt::format("{}: read error in band {} at pixel ({}, {}): {}", in_.path, b + 1, x0, y0,
+                                        CPLGetLastErrorMsg()));
+        if (bad > 0)
             for (int64_t i = 0; i < v.size(); ++i) {
                 const double x = v(i);
                 if ((nd && x == *nd) || (nan_nodata && std::isnan(x)) || (x >= low && x <= high)) continue;
@@ -72,9 +85,8 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
                                             "{:g}..{:g}, docs/method.md §10)",
                                             in_.path, in_.rules.role, b + 1, what, x, x0 + i % w, y0 + i / w, low, high));
             }
-        if (nd && !nan_nodata) v = (v == *nd).select(NAN, v);
-        if (in_.rules.warn_above < DBL_MAX && (v > in_.rules.warn_above).any()) {  // NaN compares false
-            above_count_ += (v > in_.rules.warn_above).count();
+        if (above > 0) {
+            above_count_ += above;
             above_max_ = std::max(above_max_, v.isNaN().select(0.0, v).maxCoeff());
         }
     }
