@@ -11,8 +11,8 @@ namespace repot {
 namespace {
 // Lattice spacing: a power of two of grid pixels (so the weights below are exact), 16 to 64, at most
 // 160 m where that allows more than 16: the curvature of a datum or projection change over 160 m moves a
-// point by about 1 mm (d² tan φ / 2R at 36° N), far below a pixel, and each transform costs as much as
-// some 200 pixels' work (a 1 m grid: one every 64 px, not 16, cut a census mesh's cost 16-fold).
+// point by about 1 mm (d² tan φ / 2R at 36° N), far below a pixel. On a 1 m grid one node every 64 px,
+// not 16, is 16 times fewer transforms: PROJ and libm fell from 15 % to 2 % of a run with a census mesh.
 int lattice_step(const GridSpec& g) {
     const double pixel_m = std::sqrt(g.pixel_area());
     int step = 16;

@@ -50,9 +50,12 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
     buf.resize(int64_t(w) * h, in_.bands);
     for (int b = 0; b < in_.bands; ++b) {
         double* dst = buf.col(b).data();
-        if (ds_->GetRasterBand(b + 1)->RasterIO(GF_Read, x0, y0, w, h, dst, w, h, GDT_Float64, 0, 0) != CE_None)
-            throw DataError(fmt::format("{}: read error in band {} at pixel ({}, {}): {}", in_.path, b + 1, x0, y0,
-                                        CPLGetLastErrorMsg()));
+        auto read_band = [&] {
+            if (ds_->GetRasterBand(b + 1)->RasterIO(GF_Read, x0, y0, w, h, dst, w, h, GDT_Float64, 0, 0) != CE_None)
+                throw DataError(fmt::format("{}: read error in band {} at pixel ({}, {}): {}", in_.path, b + 1, x0, y0,
+                                            CPLGetLastErrorMsg()));
+        };
+        read_band();
         // One vectorised pass tests the range, turns nodata to NaN and counts values above warn_above; only
         // when it finds a bad value is the band read again, for the scalar search that names it.
         Eigen::Map<Eigen::ArrayXd> v(dst, int64_t(w) * h);
@@ -70,9 +73,7 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
             dst[i] = y;
             above += y > warn;  // NaN compares false
         }
-        if (bad > 0 && ds_->GetRasterBand(b + 1)->RasterIO(GF_Read, x0, y0, w, h, dst, w, h, GDT_Float64, 0, 0) != CE_None)
-            throw DataError(fmt::format("{}: read error in band {} at pixel ({}, {}): {}", in_.path, b + 1, x0, y0,
-                                        CPLGetLastErrorMsg()));
+        if (bad > 0) read_band();  // the values as read, for the message
         if (bad > 0)
             for (int64_t i = 0; i < v.size(); ++i) {
                 const double x = v(i);
