@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "repot/accumulate.hpp"
 #include "repot/block.hpp"
 #include "repot/landuse.hpp"
 #include "repot/quantities.hpp"
@@ -77,6 +78,17 @@ Eigen::ArrayXd inclusion_span(const Block& b, Span s);
 // without a roof layer (has_roof false).
 inline double open_ground(double area, double built, double roof, bool has_roof) {
     return has_roof ? std::max(area - (roof == roof ? roof : built), 0.0) : area - built;
+}
+// Calls f(attributes, first, count) for each run of pixels of one class in cls[0, n) (class indices, -1
+// none): the land kernels treat a class's attributes as constants of the run.
+template <class F>
+void for_each_class_run(const int* cls, Eigen::Index n, const LandUseTable& classes, F f) {
+    const Eigen::Map<const Eigen::ArrayXi> c(cls, n);
+    for (Eigen::Index i = 0; i < n;) {
+        const Eigen::Index end = zone_run_end(c, i);  // the run of equal values from i
+        f(classes.attributes(cls[i]), i, end - i);
+        i = end;
+    }
 }
 // Positions where v > 0 (NaN is not): the pixels that carry panels.
 std::vector<Eigen::Index> positive_rows(const Eigen::Ref<const Eigen::ArrayXd>& v);

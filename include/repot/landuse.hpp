@@ -19,10 +19,10 @@ struct LandUseClass {
     double built_share = 0;   // assumed share of the class's area under buildings, where roof data is missing
 };
 
-// The class attributes the kernels gather per pixel, each an array indexed by class index + 1; entry 0
-// is a pixel without a class: unknown, excluded, nothing on it.
-struct ClassLut {
-    std::vector<double> known, excluded, existing_pv, pv_fraction, gsh_fraction, built_share;
+// A class's attributes as the kernels use them, constants of a run of pixels of one class (kernels.hpp,
+// for_each_class_run). A pixel without a class is unknown, excluded, with nothing on it.
+struct ClassAttributes {
+    double known = 0, excluded = 1, existing_pv = 0, pv_fraction = 0, gsh_fraction = 0, built_share = 0;
 };
 
 class LandUseTable {
@@ -43,7 +43,8 @@ public:
     const std::vector<LandUseClass>& classes() const { return classes_; }
     // Index into classes() for a code, or -1 if the table does not know it.
     int index_of(int64_t code) const;
-    const ClassLut& lut() const { return lut_; }
+    // The attributes of class index k (-1: a pixel without a class).
+    const ClassAttributes& attributes(int k) const { return attributes_[size_t(k + 1)]; }
     const std::string& origin() const { return origin_; }
     // What selected the table: "builtin:l03b", "builtin:jaxa" or the file path (for run.json).
     const std::string& id() const { return id_; }
@@ -52,7 +53,7 @@ public:
 private:
     std::vector<LandUseClass> classes_;
     std::vector<int> index_;  // dense code -> class index (-1 unknown), codes are small integers
-    ClassLut lut_;
+    std::vector<ClassAttributes> attributes_;  // class index + 1; entry 0: no class
     std::string origin_, id_;
 };
 

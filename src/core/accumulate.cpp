@@ -97,11 +97,10 @@ void ZoneSums::add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const E
         double* slot = &class_px_[size_t(z) * stride + 1];  // slot[-1]: no class
         // Classes come in runs (a land-use cell spans many pixels): one addition per run, not a chain of
         // increments of one counter, each waiting for the last.
-        for (Eigen::Index i = start; i < end;) {
-            const int k = cls(i);
-            Eigen::Index j = i + 1;
-            while (j < end && cls(j) == k) ++j;
-            slot[k] += double(j - i);
+        const Eigen::Map<const Eigen::ArrayXi> run(cls.data() + start, end - start);
+        for (Eigen::Index i = 0; i < run.size();) {
+            const Eigen::Index j = zone_run_end(run, i);  // the run of one class from i
+            slot[run(i)] += double(j - i);
             i = j;
         }
         start = end;

@@ -153,13 +153,10 @@ LandUseTable LandUseTable::parse(const std::string& csv_text, const std::string&
         table.classes_.push_back(c);
     }
     if (table.classes_.empty()) throw DataError(fmt::format("{}: the land-use class table has no rows", origin));
-    ClassLut& l = table.lut_;
-    l = {{0.0}, {1.0}, {0.0}, {0.0}, {0.0}, {0.0}};  // no class
-    for (const LandUseClass& c : table.classes_) {
-        l.known.push_back(1.0), l.excluded.push_back(c.excluded ? 1.0 : 0.0);
-        l.existing_pv.push_back(c.existing_pv ? 1.0 : 0.0), l.pv_fraction.push_back(c.pv_fraction);
-        l.gsh_fraction.push_back(c.gsh_fraction), l.built_share.push_back(c.built_share);
-    }
+    table.attributes_ = {ClassAttributes{}};  // no class
+    for (const LandUseClass& c : table.classes_)
+        table.attributes_.push_back({1.0, c.excluded ? 1.0 : 0.0, c.existing_pv ? 1.0 : 0.0, c.pv_fraction,
+                                     c.gsh_fraction, c.built_share});
     return table;
 }
 

@@ -129,6 +129,39 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
     // Through a CRS change a pixel is a bilinear mix of the four lattice nodes around it: when they lie
     // in one source cell, so do all step_ × step_ pixels between them (kMixed: they do not).
     constexpr int64_t kMixed = -2;
+    if (axis_aligned()) {
+        // The source column depends on the column only, the source row on the row only: the columns'
+        // stretches in one source column are found once per window (x is monotonic along a row: a
+        // galloping search finds where floor(x) changes), then each row is those stretches at its y.
+        struct Stretch {
+            int begin, end;
+            double x;
+        };
+        std::vector<Stretch> stretches;
+        for_each_row(Window{w.x0, w.y0, w.width, 1}, [&](int, auto at) {
+            double x, y, xc, yc;
+            auto same = [&](int c, double fx) { return at(c, xc, yc), std::floor(xc) == fx; };
+            for (int a = 0; a < w.width;) {
+                at(a, x, y);
+                const double fx = std::floor(x);
+                int in = a, out = a + 1, step = 1;  // floor(x) is fx at `in`, differs at `out` (or out = width)
+                while (out < w.width && same(out, fx)) in = out, step *= 2, out = std::min(w.width, in + step);
+                while (out - in > 1) {
+                    const int m = in + (out - in) / 2;
+                    (same(m, fx) ? in : out) = m;
+                }
+                stretches.push_back({a, out, x});
+                a = out;
+            }
+        });
+        for_each_row(w, [&](int r, auto at) {
+            double x, y;
+            at(0, x, y);
+            const int64_t row = int64_t(r) * w.width;
+            for (const Stretch& s : stretches) add(row + s.begin, row + s.end, cell_of(s.x, y));
+        });
+        return;
+    }
     if (ct_) build_lattice(w, lattice_);
     const Lattice& l = lattice_;
     const size_t ncell = ct_ ? l.ncol - 1 : 0;

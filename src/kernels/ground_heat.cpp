@@ -20,30 +20,31 @@ double ground_field_gj_per_m2(const GroundHeatParams& p, bool classes) {
 }
 
 namespace {
-// Open ground on land per pixel, in one vectorised pass (kernels.hpp). With classes: land is a class not
-// excluded, the borehole field its gsh_fraction of the open ground, and pixels whose open ground came
-// from the class built share are counted (a note says how many). Without: every pixel is land, the
-// scenario's default fraction applies per zone (ground_field_gj_per_m2). kRoof: a roof layer is given.
-template <bool kRoof, bool kClasses>
-void ground_pixels(const int* __restrict cls, const ClassLut* lut, const double* __restrict roof, double area,
-                   double* __restrict ground_px, double* __restrict open_m2, double* __restrict field_m2,
-                   double* __restrict missing_built_px, Eigen::Index n) {
-    const double* excluded = kClasses ? lut->excluded.data() + 1 : nullptr;
-    const double* gsh = kClasses ? lut->gsh_fraction.data() + 1 : nullptr;
-    const double* built_share = kClasses ? lut->built_share.data() + 1 : nullptr;
+// Open ground on land per pixel, in one vectorised loop per run of one class (kernels.hpp): land is a
+// class not excluded, the borehole field its gsh_fraction of the open ground, and pixels whose open ground
+// came from the class built share are counted (a note says how many). kRoof: a roof layer is given.
+template <bool kRoof>
+void ground_run(const ClassAttributes& c, bool has_class, const double* __restrict roof, double area,
+                double* __restrict ground_px, double* __restrict open_m2, double* __restrict field_m2,
+                double* __restrict missing_built_px, Eigen::Index n) {
+    const double built = c.built_share * area, land = 1.0 - c.excluded, px = has_class ? 1.0 : 0.0;
     for (Eigen::Index i = 0; i < n; ++i) {
         const double r = kRoof ? roof[i] : NAN;
-        if (kClasses) {
-            const int k = cls[i];
-            const double land_open = open_ground(area, built_share[k] * area, r, kRoof) * (1.0 - excluded[k]);
-            ground_px[i] = k >= 0 ? 1.0 : 0.0;
-            open_m2[i] = land_open;
-            field_m2[i] = land_open * gsh[k];
-            missing_built_px[i] = (k >= 0) & !(r == r) ? 1.0 : 0.0;
-        } else {
-            ground_px[i] = 1.0;
-            open_m2[i] = field_m2[i] = open_ground(area, 0.0, r, kRoof);
-        }
+        const double land_open = open_ground(area, built, r, kRoof) * land;
+        ground_px[i] = px;
+        open_m2[i] = land_open;
+        field_m2[i] = land_open * c.gsh_fraction;
+        missing_built_px[i] = has_class & !(r == r) ? 1.0 : 0.0;
+    }
+}
+// Without classes every pixel is land; the scenario's default fraction applies per zone
+// (ground_field_gj_per_m2).
+template <bool kRoof>
+void ground_all(const double* __restrict roof, double area, double* __restrict ground_px, double* __restrict open_m2,
+                double* __restrict field_m2, Eigen::Index n) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+        ground_px[i] = 1.0;
+        open_m2[i] = field_m2[i] = open_ground(area, 0.0, kRoof ? roof[i] : NAN, kRoof);
     }
 }
 }  // namespace
@@ -51,17 +52,23 @@ void ground_pixels(const int* __restrict cls, const ClassLut* lut, const double*
 void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const LandUseTable* classes, Columns& out) {
     const Eigen::Index n = s.count;
     const bool roof = b.roof.size() > 0;
-    auto pixels = classes ? (roof ? ground_pixels<true, true> : ground_pixels<false, true>)
-                          : (roof ? ground_pixels<true, false> : ground_pixels<false, false>);
-    pixels(classes ? b.landuse.data() + s.offset : nullptr, classes ? &classes->lut() : nullptr,
-           roof ? b.roof.data() + s.offset : nullptr, b.pixel_area, out.col(q_ground_px).data(),
-           out.col(q_ground_open_m2).data(), out.col(q_ground_field_m2).data(),
-           classes ? out.col(q_roof_missing_built_px).data() : nullptr, n);
-    const auto field = out.col(q_ground_field_m2);
+    const double* r = roof ? b.roof.data() + s.offset : nullptr;
+    double *px = out.col(q_ground_px).data(), *open = out.col(q_ground_open_m2).data(),
+           *field = out.col(q_ground_field_m2).data();
+    if (!classes) {
+        (roof ? ground_all<true> : ground_all<false>)(r, b.pixel_area, px, open, field, n);
+    } else {
+        const int* cls = b.landuse.data() + s.offset;
+        double* missing_built = out.col(q_roof_missing_built_px).data();
+        for_each_class_run(cls, n, *classes, [&](const ClassAttributes& a, Eigen::Index i, Eigen::Index len) {
+            (roof ? ground_run<true> : ground_run<false>)(a, cls[i] >= 0, r ? r + i : nullptr, b.pixel_area, px + i,
+                                                          open + i, field + i, missing_built + i, len);
+        });
+    }
     if (b.heat_demand.size()) {
         // Demand caps per cell; a cell without demand data adds nothing (heat_demand_coverage shows it).
         auto demand = b.heat_demand.segment(s.offset, n);
-        const Eigen::ArrayXd technical = field * ground_field_gj_per_m2(p, classes != nullptr);
+        const Eigen::ArrayXd technical = out.col(q_ground_field_m2) * ground_field_gj_per_m2(p, classes != nullptr);
         out.col(q_ground_heat_capped_gj) = demand.isNaN().select(0.0, technical.min(demand));
     }
 }

@@ -4,28 +4,27 @@
 namespace repot {
 
 namespace {
-// The per-pixel tiers of land PV as one vectorised loop (kernels.hpp): the class attributes gathered
-// from small tables (ClassLut), the open ground (open_ground) and every column written in one pass, without a
-// temporary array per attribute. Density and design factor apply per zone (solar_land_zone).
-// kRoof: a roof layer is given (its own loop: a null pointer tested per pixel becomes a masked load).
+// The per-pixel tiers of land PV, per run of one class (kernels.hpp, class_runs): the class attributes are
+// constants of the run, so each run is one vectorised loop over its pixels with no lookup per pixel (a
+// 100 m land-use cell is 100 pixels of a 1 m row). Density and design factor apply per zone
+// (solar_land_zone). kRoof: a roof layer is given (its own loop: a null pointer tested per pixel becomes a
+// masked load).
 template <bool kRoof>
-void land_tiers(const int* __restrict cls, const ClassLut& lut, const double* __restrict H,
-                const double* __restrict roof, double area, double* __restrict pv_px, double* __restrict land_px,
-                double* __restrict land_area, double* __restrict existing_m2, double* __restrict theoretical,
-                double* __restrict panel, Eigen::Index n) {
-    const double *known = lut.known.data() + 1, *excluded = lut.excluded.data() + 1,
-                 *existing = lut.existing_pv.data() + 1, *pv_fraction = lut.pv_fraction.data() + 1,
-                 *built_share = lut.built_share.data() + 1;
+void land_run(const ClassAttributes& c, const double* __restrict H, const double* __restrict roof, double area,
+              double* __restrict pv_px, double* __restrict land_px, double* __restrict land_area,
+              double* __restrict existing_m2, double* __restrict theoretical, double* __restrict panel,
+              Eigen::Index n) {
+    // The class's flags as 0/1 factors: a pixel's values are the class's, zeroed where GHI has no value.
+    const double known = c.known > 0 ? 1.0 : 0.0, land = c.known > 0 && c.excluded == 0 ? 1.0 : 0.0;
+    const double existing = known * c.existing_pv * area, built = c.built_share * area, pv_fraction = c.pv_fraction;
     for (Eigen::Index i = 0; i < n; ++i) {
-        const int k = cls[i];
-        const bool valid = (known[k] > 0) & (H[i] == H[i]);
-        const bool land = valid & (excluded[k] == 0);
-        pv_px[i] = valid ? 1.0 : 0.0;
-        land_px[i] = land ? 1.0 : 0.0;
-        land_area[i] = land ? area : 0.0;
-        existing_m2[i] = known[k] > 0 ? existing[k] * area : 0.0;
-        theoretical[i] = land ? H[i] * area : 0.0;
-        panel[i] = land ? open_ground(area, built_share[k] * area, kRoof ? roof[i] : NAN, kRoof) * pv_fraction[k] : 0.0;
+        const bool h = H[i] == H[i];
+        pv_px[i] = h ? known : 0.0;
+        land_px[i] = h ? land : 0.0;
+        land_area[i] = h ? land * area : 0.0;
+        existing_m2[i] = existing;
+        theoretical[i] = h ? H[i] * area * land : 0.0;
+        panel[i] = h ? open_ground(area, built, kRoof ? roof[i] : NAN, kRoof) * pv_fraction * land : 0.0;
     }
 }
 }  // namespace
@@ -35,14 +34,18 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
     if (monthly) monthly->rows.clear(), monthly->weight.resize(0);
     if (!b.landuse.size() || !b.ghi_year.size()) return;
     const Eigen::Index n = s.count;
-    const ClassLut& lut = classes.lut();
     const int* c = b.landuse.data() + s.offset;
     const double* H_year = b.ghi_year.data() + s.offset;
     // The theoretical tier needs land use and GHI only; panels stand on the open ground of land classes.
-    auto tiers = b.roof.size() ? land_tiers<true> : land_tiers<false>;
-    tiers(c, lut, H_year, b.roof.size() ? b.roof.data() + s.offset : nullptr, b.pixel_area, out.col(q_land_pv_px).data(),
-          out.col(q_land_px).data(), out.col(q_land_area_m2).data(), out.col(q_existing_pv_m2).data(),
-          out.col(q_land_theoretical_kwh).data(), out.col(q_land_panel_m2).data(), n);
+    const double* roof = b.roof.size() ? b.roof.data() + s.offset : nullptr;
+    double *pv_px = out.col(q_land_pv_px).data(), *land_px = out.col(q_land_px).data(),
+           *land_area = out.col(q_land_area_m2).data(), *existing = out.col(q_existing_pv_m2).data(),
+           *theoretical = out.col(q_land_theoretical_kwh).data(), *panel = out.col(q_land_panel_m2).data();
+    for_each_class_run(c, n, classes, [&](const ClassAttributes& a, Eigen::Index i, Eigen::Index len) {
+        (roof ? land_run<true> : land_run<false>)(a, H_year + i, roof ? roof + i : nullptr, b.pixel_area, pv_px + i,
+                                                   land_px + i, land_area + i, existing + i, theoretical + i,
+                                                   panel + i, len);
+    });
     const auto land = out.col(q_land_px) > 0;
     const auto panel_m2 = out.col(q_land_panel_m2);
     auto plane = out.col(q_land_plane_kwh);

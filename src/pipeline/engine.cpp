@@ -332,24 +332,27 @@ private:
         else read_single(population_, w, b_.population);
     }
 
-    // Class codes -> table indices; a code the table does not know is an error naming both files.
+    // Class codes -> table indices; a code the table does not know is an error naming both files. Codes
+    // come in runs (a land-use cell covers many pixels): a code equal to the last one keeps its index.
     void read_landuse(const Window& w) {
         landuse_->read_at(w, in_zone_, buf_);
         b_.landuse.resize(buf_.rows());
+        double last = NAN;
+        int last_k = -1;
         for (Eigen::Index j = 0; j < buf_.rows(); ++j) {
-            double v = buf_(j, 0);
-            if (std::isnan(v)) {
-                b_.landuse(j) = -1;
+            const double v = buf_(j, 0);
+            if (v == last || std::isnan(v)) {
+                b_.landuse(j) = std::isnan(v) ? -1 : last_k;
                 continue;
             }
-            int k = v == std::floor(v) ? in_.classes->index_of(int64_t(v)) : -1;
+            const int k = v == std::floor(v) ? in_.classes->index_of(int64_t(v)) : -1;
             if (k < 0) {
                 const int i = in_zone_(j);
                 throw DataError(fmt::format("{}: land-use code {} at grid pixel ({}, {}) is not in the class table {}",
                                             in_.landuse->path, v, w.x0 + i % w.width, w.y0 + i / w.width,
                                             in_.classes->origin()));
             }
-            b_.landuse(j) = k;
+            b_.landuse(j) = last_k = k, last = v;
         }
     }
 

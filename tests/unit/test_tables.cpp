@@ -489,20 +489,22 @@ TEST_CASE("check_tiers: solar heat, ground heat and both waste branches are chec
     }
 }
 
-TEST_CASE("land-use table: the kernels' lookup arrays, entry 0 for a pixel without class") {
+TEST_CASE("land-use table: the kernels' class attributes, index -1 for a pixel without class") {
     const LandUseTable t = LandUseTable::parse("code,name,pv_fraction,gsh_fraction,excluded,existing_pv,built_share\n"
                                                "1,Water,0.00,0.00,1,0,0.00\n"
                                                "2,Urban,0.00,0.10,0,0,0.35\n"
                                                "7,Solar farm,0.00,0.20,0,1,0.00\n"
                                                "9,Grass,0.25,0.30,0,0,0.05\n",
                                                "lut.csv");
-    const ClassLut& l = t.lut();
-    CHECK(l.known == std::vector<double>{0, 1, 1, 1, 1});
-    CHECK(l.excluded == std::vector<double>{1, 1, 0, 0, 0});
-    CHECK(l.existing_pv == std::vector<double>{0, 0, 0, 1, 0});
-    CHECK(l.pv_fraction == std::vector<double>{0, 0, 0, 0, 0.25});
-    CHECK(l.gsh_fraction == std::vector<double>{0, 0, 0.10, 0.20, 0.30});
-    CHECK(l.built_share == std::vector<double>{0, 0, 0.35, 0, 0.05});
+    auto row = [&](int k) {
+        const ClassAttributes& a = t.attributes(k);
+        return std::vector<double>{a.known, a.excluded, a.existing_pv, a.pv_fraction, a.gsh_fraction, a.built_share};
+    };
+    CHECK(row(-1) == std::vector<double>{0, 1, 0, 0, 0, 0});
+    CHECK(row(0) == std::vector<double>{1, 1, 0, 0, 0, 0});
+    CHECK(row(1) == std::vector<double>{1, 0, 0, 0, 0.10, 0.35});
+    CHECK(row(2) == std::vector<double>{1, 0, 1, 0, 0.20, 0});
+    CHECK(row(3) == std::vector<double>{1, 0, 0, 0.25, 0.30, 0.05});
 }
 
 TEST_CASE("open ground of a pixel, by hand") {
