@@ -70,6 +70,14 @@ TEST_CASE("pixel mapper: cell runs are the floor of the map, through a CRS chang
         const GridSpec cells_grid = grid_of({-9996.3, 25, 0, -5003.7, 0, -25}, 50, 40, 6677);
         check_runs_are_floor_of_map(PixelMapper(grid, cells_grid), 50, 40);
     }
+    SUBCASE("same CRS: 3.3 m cells, finer than the pixels (a stretch of one pixel per cell)") {
+        const GridSpec cells_grid = grid_of({-9990.1, 3.3, 0, -5010.2, 0, -3.3}, 600, 400, 6677);
+        check_runs_are_floor_of_map(PixelMapper(grid, cells_grid), 600, 400);
+    }
+    SUBCASE("same CRS: a raster stored east to west and south up (x and y decrease along the grid's rows)") {
+        const GridSpec cells_grid = grid_of({-8100.5, -35, 0, -6400.5, 0, 35}, 40, 30, 6677);
+        check_runs_are_floor_of_map(PixelMapper(grid, cells_grid), 40, 30);
+    }
 }
 
 TEST_CASE("pixel mapper: a pixel maps to the same point in every window that holds it") {
