@@ -164,6 +164,7 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
     }
     if (ct_) build_lattice(w, lattice_);
     const Lattice& l = lattice_;
+    std::vector<int> cuts;  // a lattice cell's stretch of a row, cut where it crosses cell edges
     const size_t ncell = ct_ ? l.ncol - 1 : 0;
     if (ct_) {
         uniform_.assign(ncell * (l.nrow - 1), kMixed);
@@ -186,8 +187,7 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
                 continue;
             }
             // Along a row within a lattice cell the map is linear: the pixels between two ends in one cell
-            // are in it too. Otherwise halve the stretch until its ends agree (or it is one pixel): a cell
-            // edge crossing the row costs a few halvings, not a transform per pixel.
+            // are in it too. Otherwise halve the stretch until its ends agree (or it is one pixel).
             auto stretch = [&](auto& self, int p, int q) -> void {  // pixels [p, q) of the row
                 double xa, ya, xb, yb;
                 at(p, xa, ya);
@@ -199,7 +199,27 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
                 self(self, p, m);
                 self(self, m, q);
             };
-            stretch(stretch, a, b);
+            // Linearity also tells where the row crosses each cell edge between its ends: cut there, and
+            // check each piece as above (one whose ends disagree, off by rounding, is halved). A crossing
+            // costs about two transforms instead of a halving per level.
+            double xa, ya, xb, yb;
+            at(a, xa, ya);
+            at(b - 1, xb, yb);
+            cuts.assign({a, b});
+            auto crossings = [&](double va, double vb) {
+                if (!(std::isfinite(va) && std::isfinite(vb)) || b - 1 == a || std::floor(va) == std::floor(vb)) return;
+                const double per_px = (vb - va) / (b - 1 - a);
+                for (double k = std::floor(std::min(va, vb)) + 1; k <= std::max(va, vb); ++k) {
+                    const double t = (k - va) / per_px;  // where the row meets the edge k, in pixels from a
+                    const double first = per_px > 0 ? std::ceil(t) : std::floor(t) + 1;
+                    cuts.push_back(a + int(std::clamp(first, 1.0, double(b - 1 - a))));
+                }
+            };
+            crossings(xa, xb);
+            crossings(ya, yb);
+            std::sort(cuts.begin(), cuts.end());
+            cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+            for (size_t k = 0; k + 1 < cuts.size(); ++k) stretch(stretch, cuts[k], cuts[k + 1]);
             a = b;
         }
     });
