@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "repot/quantities.hpp"
@@ -32,6 +33,15 @@ inline Eigen::Index zone_run_end(const Eigen::Ref<const Eigen::ArrayXi>& zone, E
     return end;
 }
 
+// Which columns of a span ZoneSums::add sums, and which it fills without reading them (kernels.hpp,
+// equal_columns): a column whose values equal a summed column's gets that column's sum; a column that holds
+// 1 in every pixel gets the pixel count.
+struct ColumnPlan {
+    std::vector<int> summed;
+    std::vector<std::pair<int, int>> copies;  // (column, the summed column it equals)
+    std::vector<int> ones;
+};
+
 class ZoneSums {
 public:
     ZoneSums() = default;
@@ -45,8 +55,8 @@ public:
     // Adds the columns of `values` (span × q_count) to the zones of `zone` (span), run by run, in fixed
     // point (above): neighbouring pixels mostly share a zone, so each run is one vectorised column sum.
     void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values);
-    // The same for only some columns of `values` (the others hold nothing to add).
-    void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const std::vector<int>& columns);
+    // The same for the columns of a plan (the others hold nothing to add).
+    void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const ColumnPlan& plan);
     void merge(const ZoneSums& other);
     // Adds `value` for each of n pixels of a zone slot, exactly as add() would add them one by one (a
     // layer whose pixels share their source cell's value: RasterReader::runs_by_cell).

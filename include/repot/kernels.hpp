@@ -90,6 +90,9 @@ void for_each_class_run(const int* cls, Eigen::Index n, const LandUseTable& clas
         i = end;
     }
 }
+// The columns the kernels write that equal another column, or 1, in every pixel of blocks with b's
+// layers (classes: a land-use table is given): plan.copies and plan.ones (equal_columns.cpp).
+void plan_equal_columns(const Block& b, bool classes, ColumnPlan& plan);
 // Positions where v > 0 (NaN is not): the pixels that carry panels.
 std::vector<Eigen::Index> positive_rows(const Eigen::Ref<const Eigen::ArrayXd>& v);
 // Monthly GHI (rows.size() × 12) of the span positions `rows` (ascending, not empty), which must carry

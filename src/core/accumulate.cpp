@@ -9,8 +9,8 @@ namespace repot {
 
 
 void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values) {
-    std::vector<int> all(q_count);
-    for (int q = 0; q < q_count; ++q) all[size_t(q)] = q;
+    ColumnPlan all;
+    for (int q = 0; q < q_count; ++q) all.summed.push_back(q);
     add(zone, values, all);
 }
 
@@ -50,10 +50,10 @@ std::vector<double> ZoneSums::quanta(double pixel_area) {
     return q;
 }
 
-void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values,
-                   const std::vector<int>& columns) {
+void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const ColumnPlan& plan) {
     const Eigen::Index n = zone.size();
     if (n > (Eigen::Index(1) << 16)) throw std::invalid_argument("ZoneSums::add: more than 65,536 pixels at once");
+    __int128 run[q_count];  // the current run's sum of each summed column, in quanta
     Eigen::Index start = 0;
     while (start < n) {
         const int z = zone(start);
@@ -61,7 +61,7 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
         if (z < 0 || z > zones_) throw std::out_of_range("zone index out of range");
         touch(z);
         __int128* slot = &fixed_[size_t(z) * q_count];
-        for (int q : columns) {
+        for (int q : plan.summed) {
             const double* v = values.col(q).data() + start;
             // Pixel counts hold whole numbers: their plain sum is exact already, and so is its scaling to
             // quanta (a power of two) — one addition per value instead of a rounding.
@@ -70,8 +70,10 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
             // Whole numbers below 2^53 add exactly in double; a larger run sum may have rounded.
             if (!(std::abs(quanta) < 0x1p53))
                 throw std::overflow_error("pixel values beyond what can be summed exactly (such as roofs over 16 times their pixel's area)");
-            slot[q] += __int128(quanta);
+            slot[q] += run[q] = __int128(quanta);
         }
+        for (const auto& [q, same] : plan.copies) slot[q] += run[same];
+        for (int q : plan.ones) slot[q] += __int128(double(end - start) / quantum_[size_t(q)]);
         start = end;
     }
 }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <stdexcept>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -219,14 +220,29 @@ private:
             solar_heat_kernel(b_, s, sc.solar_roof, sc.solar_heat, values_);
             if (first_pass || b_.heat_demand.size())
                 ground_heat_kernel(b_, s, sc.ground_heat, in_.classes ? &*in_.classes : nullptr, values_);
-            if (fresh) {
-                written_.clear();
-                for (int q = 0; q < q_count; ++q)
-                    if (!std::isnan(values_(0, q))) written_.push_back(q);
-            }
-            sums.add(b_.zone.segment(s.offset, s.count), values_, written_);
+            if (fresh) plan_columns();
+            sums.add(b_.zone.segment(s.offset, s.count), values_, plan_);
             if (sink_) keep_pixel_values(s);
         }
+    }
+
+    // The columns the kernels wrote (not NaN after a span), those among them that equal another or 1 in
+    // every pixel (plan_equal_columns) added without reading them, the others summed.
+    void plan_columns() {
+        auto written = [&](int q) { return !std::isnan(values_(0, q)); };
+        plan_equal_columns(b_, in_.classes.has_value(), plan_);
+        std::vector<bool> derived(q_count, false);
+        std::erase_if(plan_.copies, [&](const auto& c) { return !written(c.first) || !written(c.second); });
+        std::erase_if(plan_.ones, [&](int q) { return !written(q); });
+        const std::vector<double> quantum = ZoneSums::quanta(in_.grid.pixel_area());
+        for (const auto& [q, same] : plan_.copies) {
+            if (quantum[size_t(q)] != quantum[size_t(same)]) throw std::logic_error("equal columns of unequal quanta");
+            derived[size_t(q)] = true;
+        }
+        for (int q : plan_.ones) derived[size_t(q)] = true;
+        plan_.summed.clear();
+        for (int q = 0; q < q_count; ++q)
+            if (written(q) && !derived[size_t(q)]) plan_.summed.push_back(q);
     }
 
     // The span's values of the sink's layers, at their pixels' places in the window.
@@ -387,7 +403,7 @@ private:
     std::vector<double> month_totals_;
     Columns values_;
     MonthlyEnergy monthly_;  // one source's monthly energy of the current span
-    std::vector<int> written_;  // the columns of values_ the kernels write
+    ColumnPlan plan_;  // the columns of values_ the kernels write, and how ZoneSums adds them
     Eigen::ArrayXXd buf_;
 };
 

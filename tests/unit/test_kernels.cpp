@@ -383,3 +383,47 @@ TEST_CASE("roof kernel: monthly GHI kept only on roofs (ghi_row), in a span that
     CHECK(out(1, q_roof_plane_kwh) == doctest::Approx(30 * 1150 * 1.2));
     CHECK(out(1, q_roof_theoretical_kwh) == doctest::Approx(30 * 1150 * 1.2));
 }
+
+TEST_CASE("equal columns: every column the plan derives equals its source column, or 1, pixel by pixel") {
+    // The kernels on blocks with and without each layer the rules depend on; pixels with and without
+    // roof, GHI, class and screening values, so a rule that held by accident on full data would fail.
+    const LandUseTable t = LandUseTable::l03b_default();
+    const int wasteland = t.index_of(600), river = t.index_of(1100), paddy = t.index_of(100);
+    for (int layers = 0; layers < 16; ++layers) {
+        const bool classes = layers & 1, sloped = layers & 2, inclusion = layers & 4, terrain = layers & 8;
+        CAPTURE(layers);
+        Block b = make_block({20, kNaN, 0, 35, 150, 0, 7}, {1, 1, kNaN, 0.8, 1, 1.2, 1});
+        if (classes) b.landuse = (Eigen::ArrayXi(7) << wasteland, -1, river, paddy, wasteland, paddy, -1).finished();
+        if (sloped) {
+            b.slope = arr({10, 30, kNaN, 50, 0, 20, 5});
+            b.aspect = arr({180, 0, 90, kNaN, 270, 200, 10});
+            b.shade = arr({1, 0.5, kNaN, 0.9, 1, 0.2, 0.7});
+        }
+        if (inclusion) {
+            b.inclusion = arr({1, 0.5, 0, 1, kNaN, 1, 0.25});
+            b.inclusion_valid = arr({1, 1, 1, 1, 0, 1, 1});
+            b.inclusion_layers = 1;
+        }
+        if (terrain) b.terrain_slope = arr({5, kNaN, 40, 10, 0, 25, 3});
+        Columns out = Columns::Constant(b.size(), q_count, kNaN);
+        const Span s{0, b.size()};
+        const Scenario sc;
+        coverage_kernel(b, s, out);
+        solar_roof_kernel(b, s, sc.solar_roof, sky(), out);
+        if (classes) solar_land_kernel(b, s, sc.solar_land, t, sky(), out);
+        solar_heat_kernel(b, s, sc.solar_roof, sc.solar_heat, out);
+        ground_heat_kernel(b, s, sc.ground_heat, classes ? &t : nullptr, out);
+        ColumnPlan plan;
+        plan_equal_columns(b, classes, plan);
+        CHECK(plan.ones.size() == (classes ? 1u : 2u));
+        CHECK(plan.copies.size() == size_t(classes ? 1 + !sloped + !inclusion + (!inclusion && !terrain) : 1 + !sloped + !inclusion));
+        for (const auto& [q, same] : plan.copies) {
+            CAPTURE(q);
+            CHECK((out.col(q) == out.col(same)).all());
+        }
+        for (int q : plan.ones) {
+            CAPTURE(q);
+            CHECK((out.col(q) == 1.0).all());
+        }
+    }
+}
