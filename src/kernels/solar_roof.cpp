@@ -100,10 +100,8 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
     // each pixel with eligible roof is transposed here (the costly part of a pixel, hence only those).
     const bool lattice = b.roof_plane_year.size() && !sloped;
     std::vector<Eigen::Index> rows;
-    Eigen::ArrayXd H_plane;
-    if (lattice) {
-        H_plane = b.roof_plane_year.segment(s.offset, n);
-    } else {
+    Eigen::ArrayXd H_plane;  // per pixel, when not on the lattice
+    if (!lattice) {
         rows = positive_rows(out.col(q_eligible_roof_m2));
         H_plane = Eigen::ArrayXd::Zero(n);
         Eigen::ArrayXXd* H_months = monthly ? &monthly->kwh : nullptr;  // per month, then scaled below
@@ -123,7 +121,8 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
         }
     }
     const Eigen::ArrayXd inclusion = b.inclusion.size() ? inclusion_span(b, s) : Eigen::ArrayXd();
-    roof_plane(eligible, H_plane.data(), shaded ? shade.data() : nullptr, inclusion.size() ? inclusion.data() : nullptr,
+    roof_plane(eligible, lattice ? b.roof_plane_year.data() + s.offset : H_plane.data(), shaded ? shade.data() : nullptr,
+               inclusion.size() ? inclusion.data() : nullptr,
                out.col(q_roof_plane_kwh).data(), out.col(q_roof_plane_included_kwh).data(), n);
     if (!monthly) return;
     // Each month's H on the pixel's eligible roof, shaded like the plane column: on the lattice the engine
