@@ -11,27 +11,13 @@
 #include <vector>
 
 #include "repot/quantities.hpp"
+#include "repot/run_end.hpp"
 
 namespace repot {
 
 // The sources whose technical energy is also summed per month (potential_monthly.csv).
 enum class MonthlySource : int { solar_roof = 0, solar_land = 1 };
 constexpr int kMonthlySources = 2;
-
-// The end of the run of equal zones that starts at `start` (zones of neighbouring pixels are mostly
-// equal: 64 at a time by a vectorised min and max, then one by one).
-inline Eigen::Index zone_run_end(const Eigen::Ref<const Eigen::ArrayXi>& zone, Eigen::Index start) {
-    const Eigen::Index n = zone.size();
-    const int z = zone(start);
-    Eigen::Index end = start + 1;
-    while (end + 64 <= n) {
-        const auto chunk = zone.segment(end, 64);
-        if (chunk.minCoeff() != z || chunk.maxCoeff() != z) break;
-        end += 64;
-    }
-    while (end < n && zone(end) == z) ++end;
-    return end;
-}
 
 // Which columns of a span ZoneSums::add sums, and which it fills without reading them (kernels.hpp,
 // equal_columns): a column whose values equal a summed column's gets that column's sum; a column that holds

@@ -85,7 +85,7 @@ template <class F>
 void for_each_class_run(const int* cls, Eigen::Index n, const LandUseTable& classes, F f) {
     const Eigen::Map<const Eigen::ArrayXi> c(cls, n);
     for (Eigen::Index i = 0; i < n;) {
-        const Eigen::Index end = zone_run_end(c, i);  // the run of equal values from i
+        const Eigen::Index end = run_end(c, i);  // the run of equal values from i
         f(classes.attributes(cls[i]), i, end - i);
         i = end;
     }

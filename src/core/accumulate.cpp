@@ -57,7 +57,7 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
     Eigen::Index start = 0;
     while (start < n) {
         const int z = zone(start);
-        const Eigen::Index end = zone_run_end(zone, start);
+        const Eigen::Index end = run_end(zone, start);
         if (z < 0 || z > zones_) throw std::out_of_range("zone index out of range");
         touch(z);
         __int128* slot = &fixed_[size_t(z) * q_count];
@@ -94,14 +94,14 @@ void ZoneSums::add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const E
     const Eigen::Index n = zone.size();
     for (Eigen::Index start = 0; start < n;) {
         const int z = zone(start);
-        const Eigen::Index end = zone_run_end(zone, start);
+        const Eigen::Index end = run_end(zone, start);
         touch(z);
         double* slot = &class_px_[size_t(z) * stride + 1];  // slot[-1]: no class
         // Classes come in runs (a land-use cell spans many pixels): one addition per run, not a chain of
         // increments of one counter, each waiting for the last.
         const Eigen::Map<const Eigen::ArrayXi> run(cls.data() + start, end - start);
         for (Eigen::Index i = 0; i < run.size();) {
-            const Eigen::Index j = zone_run_end(run, i);  // the run of one class from i
+            const Eigen::Index j = run_end(run, i);  // the run of one class from i
             slot[run(i)] += double(j - i);
             i = j;
         }

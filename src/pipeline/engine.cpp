@@ -340,7 +340,7 @@ private:
         population_runs_.clear();
         if (!population_) return;
         zone_run_start_.clear();
-        for (Eigen::Index j = 0; j < b_.zone.size(); j = zone_run_end(b_.zone, j)) zone_run_start_.push_back(j);
+        for (Eigen::Index j = 0; j < b_.zone.size(); j = run_end(b_.zone, j)) zone_run_start_.push_back(j);
         auto add = [&](size_t run, double value, int64_t n) {
             if (!std::isnan(value)) population_runs_.push_back({b_.zone(zone_run_start_[run]), value, n});
         };
