@@ -278,6 +278,10 @@ private:
             b_.temperature /= double(in_.temperature->bands);
         }
         read_single(terrain_, w, b_.terrain_slope);
+        if (population_ || landuse_) {  // where each zone's run of the block's pixels begins (runs_by_cell)
+            zone_run_start_.clear();
+            for (Eigen::Index j = 0; j < b_.zone.size(); j = run_end(b_.zone, j)) zone_run_start_.push_back(j);
+        }
         read_population(w);
         read_single(heat_demand_, w, b_.heat_demand);
         if (!inclusion_.empty()) {
@@ -339,8 +343,6 @@ private:
     void read_population(const Window& w) {
         population_runs_.clear();
         if (!population_) return;
-        zone_run_start_.clear();
-        for (Eigen::Index j = 0; j < b_.zone.size(); j = run_end(b_.zone, j)) zone_run_start_.push_back(j);
         auto add = [&](size_t run, double value, int64_t n) {
             if (!std::isnan(value)) population_runs_.push_back({b_.zone(zone_run_start_[run]), value, n});
         };
@@ -348,28 +350,36 @@ private:
         else read_single(population_, w, b_.population);
     }
 
-    // Class codes -> table indices; a code the table does not know is an error naming both files. Codes
-    // come in runs (a land-use cell covers many pixels): a code equal to the last one keeps its index.
+    // Class codes -> table indices; a code the table does not know is an error naming both files. A
+    // land-use layer read by nearest cell comes in runs of one cell (runs_by_cell): one lookup per run.
     void read_landuse(const Window& w) {
+        b_.landuse.resize(in_zone_.size());
+        Eigen::Index j = 0;  // the next pixel's position in the block
+        auto add = [&](size_t, double code, int64_t n) {
+            b_.landuse.segment(j, n).setConstant(class_index(code, w, j));
+            j += n;
+        };
+        if (landuse_->runs_by_cell(w, in_zone_, zone_run_start_, add)) return;
         landuse_->read_at(w, in_zone_, buf_);
-        b_.landuse.resize(buf_.rows());
-        double last = NAN;
+        double last = NAN;  // codes come in runs here too: a code equal to the last keeps its index
         int last_k = -1;
-        for (Eigen::Index j = 0; j < buf_.rows(); ++j) {
+        for (j = 0; j < buf_.rows(); ++j) {
             const double v = buf_(j, 0);
-            if (v == last || std::isnan(v)) {
-                b_.landuse(j) = std::isnan(v) ? -1 : last_k;
-                continue;
-            }
-            const int k = v == std::floor(v) ? in_.classes->index_of(int64_t(v)) : -1;
-            if (k < 0) {
-                const int i = in_zone_(j);
-                throw DataError(fmt::format("{}: land-use code {} at grid pixel ({}, {}) is not in the class table {}",
-                                            in_.landuse->path, v, w.x0 + i % w.width, w.y0 + i / w.width,
-                                            in_.classes->origin()));
-            }
-            b_.landuse(j) = last_k = k, last = v;
+            if (v != last) last_k = class_index(v, w, j), last = v;
+            b_.landuse(j) = last_k;
         }
+    }
+    // The class index of a code at block position j (-1: no value).
+    int class_index(double code, const Window& w, Eigen::Index j) const {
+        if (std::isnan(code)) return -1;
+        const int k = code == std::floor(code) ? in_.classes->index_of(int64_t(code)) : -1;
+        if (k < 0) {
+            const int i = in_zone_(j);
+            throw DataError(fmt::format("{}: land-use code {} at grid pixel ({}, {}) is not in the class table {}",
+                                        in_.landuse->path, code, w.x0 + i % w.width, w.y0 + i / w.width,
+                                        in_.classes->origin()));
+        }
+        return k;
     }
 
     const Inputs& in_;

@@ -84,6 +84,17 @@ TEST_CASE("cli errors: bad inputs fail with one clear line and no outputs") {
         write_raster(path, TinyCase::spec(GDT_UInt16, 0), {v});
         expect_failure(with_flag(base, "--landuse", path), out, 1, {path, "4242", "not in the class table"});
     }
+    SUBCASE("land-use code missing from the class table, in a layer coarser than the grid (read by cell runs)") {
+        // 20 m cells on the 10 m grid: cell (2, 2) holds grid pixels (4..5, 4..5), inside Alpha.
+        const std::string path = work / "landuse_4242_20m.tif";
+        RasterSpec coarse = TinyCase::spec(GDT_UInt16, 0);
+        coarse.res = 20, coarse.width = TinyCase::W / 2, coarse.height = TinyCase::H / 2;
+        std::vector<double> v(size_t(coarse.width * coarse.height), 100);  // L03-b paddy
+        v[size_t(2 * coarse.width + 2)] = 4242;
+        write_raster(path, coarse, {v});
+        expect_failure(with_flag(base, "--landuse", path), out, 1,
+                       {path, "4242", "grid pixel (4, 4)", "not in the class table"});
+    }
     SUBCASE("unwritable --out (below a regular file)") {
         const std::string file = work / "a_file";
         write_text(file, "not a folder\n");
