@@ -11,6 +11,10 @@ void split_valid(const double* __restrict v, double* __restrict valid, double* _
     }
 }
 
+// 1 where a pixel has a land-use class (index ≥ 0).
+void has_class(const int* __restrict cls, double* __restrict out, Eigen::Index n) {
+    for (Eigen::Index i = 0; i < n; ++i) out[i] = cls[i] >= 0 ? 1.0 : 0.0;
+}
 // 1 where every inclusion layer has a value (block.hpp keeps the count of layers with one per pixel).
 void all_valid(const double* __restrict count, double layers, double* __restrict out, Eigen::Index n) {
     for (Eigen::Index i = 0; i < n; ++i) out[i] = count[i] == layers ? 1.0 : 0.0;
@@ -30,7 +34,7 @@ void coverage_kernel(const Block& b, Span s, Columns& out) {
         const Eigen::ArrayXd t = b.temperature.middleRows(s.offset, n).rowwise().mean();
         split_valid(t.data(), out.col(q_temperature_valid_px).data(), out.col(q_temperature_sum_c).data(), n);
     }
-    if (b.landuse.size()) out.col(q_landuse_valid_px) = (b.landuse.segment(s.offset, n) >= 0).cast<double>();
+    if (b.landuse.size()) has_class(b.landuse.data() + s.offset, out.col(q_landuse_valid_px).data(), n);
     if (b.population.size())
         split_valid(b.population.data() + s.offset, out.col(q_population_valid_px).data(),
                     out.col(q_population).data(), n);
