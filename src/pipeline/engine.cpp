@@ -57,6 +57,7 @@ class Worker {
     struct PlaneNodes {
         Eigen::ArrayXd annual;   // per node (kWh/m²)
         Eigen::ArrayXXd months;  // nodes × 12
+        Eigen::ArrayXd pixels;   // annual, interpolated at the block's pixels
     };
 
 public:
@@ -129,15 +130,12 @@ private:
             for (size_t p = 0; p < passes_.size(); ++p) {
                 if (ghi_ && monthly_ghi_ && in_.ghi->bands == 1) split_monthly_ghi(off / kSpan, passes_[p].scenario->irradiation);
                 if (!roof_nodes_.empty() || !land_nodes_.empty()) span_all_ = in_zone_.segment(off, s.count);
-                if (!roof_nodes_.empty()) {  // the planes at the span's pixels
-                    ghi_->interpolate_cells(w, span_all_, roof_nodes_[p].annual, plane_);
-                    b_.roof_plane_year.segment(off, s.count) = plane_;
-                }
-                if (!land_nodes_.empty()) {
-                    ghi_->interpolate_cells(w, span_all_, land_nodes_[p].annual, plane_);
-                    b_.land_plane_year.segment(off, s.count) = plane_;
-                }
+                // The pass's planes (transpose_cells) lent to the block while its kernels run.
+                if (!roof_nodes_.empty()) b_.roof_plane_year.swap(roof_nodes_[p].pixels);
+                if (!land_nodes_.empty()) b_.land_plane_year.swap(land_nodes_[p].pixels);
                 run_kernels(s, p, SkyContext{month_sky, passes_[p].table}, sums[p]);
+                if (!roof_nodes_.empty()) b_.roof_plane_year.swap(roof_nodes_[p].pixels);
+                if (!land_nodes_.empty()) b_.land_plane_year.swap(land_nodes_[p].pixels);
             }
         }
         if (sink_) sink_->write_block(w, pixel_values_, zone_);
@@ -175,6 +173,7 @@ private:
                                             : solar::split_annual(nodes->col(0), monthly_shares(pass.scenario->irradiation));
             PlaneNodes out;
             out.annual = solar::inplane_fixed_plane(ghi, sky, *pass.table, tilt, aspect, &out.months);
+            ghi_->interpolate_cells(w, in_zone_, out.annual, out.pixels);
             return out;
         };
         for (const ScenarioPass& pass : passes_) {
@@ -183,8 +182,6 @@ private:
             if (roof_ && !slope_) roof_nodes_.push_back(plane(pass, r.flat_panel_tilt_deg, r.flat_panel_aspect_deg));
             if (in_.classes) land_nodes_.push_back(plane(pass, l.panel_tilt_deg, l.panel_aspect_deg));
         }
-        if (!roof_nodes_.empty()) b_.roof_plane_year.resize(b_.width);
-        if (!land_nodes_.empty()) b_.land_plane_year.resize(b_.width);
     }
 
     // A kernel's monthly energy into the zone sums: per pixel, or through the lattice (weights).
@@ -409,7 +406,6 @@ private:
     std::vector<Eigen::Index> zone_run_start_;  // positions in the block's pixels where a zone's run begins
     std::vector<PlaneNodes> roof_nodes_, land_nodes_;  // per scenario pass, when transposed on the lattice
     Eigen::ArrayXi span_all_;                   // window indices of the span's pixels
-    Eigen::ArrayXd plane_;
     std::vector<double> month_totals_;
     Columns values_;
     MonthlyEnergy monthly_;  // one source's monthly energy of the current span
