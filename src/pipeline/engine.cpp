@@ -98,7 +98,8 @@ private:
         const GridSpec& g = in_.grid;
         if (!zones_.rasterize(g, w, zone_)) return false;
         // Only the pixels inside a zone are reported: the kernels see them alone, as one row.
-        in_zone_.resize(zone_.size());
+        in_zone_.resize((zone_ > 0).count());  // sized first: shrinking it afterwards would copy it
+        if (in_zone_.size() == 0) return false;
         Eigen::Index n = 0;
         for (int r = 0; r < w.height; ++r) {
             const int first = r * w.width;
@@ -107,10 +108,9 @@ private:
                 n += w.width;
                 continue;
             }
-            for (int i = first; i < first + w.width; ++i) in_zone_(n) = i, n += zone_(i) > 0;  // no branch
+            for (int i = first; i < first + w.width; ++i)  // a row crossing a zone's edge: few changes
+                if (zone_(i) > 0) in_zone_(n++) = i;
         }
-        if (n == 0) return false;
-        in_zone_.conservativeResize(n);
         b_.width = int(n);
         b_.height = 1;
         b_.zone = zone_(in_zone_);
