@@ -208,6 +208,7 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
             cuts.assign({a, b});
             auto crossings = [&](double va, double vb) {
                 if (!(std::isfinite(va) && std::isfinite(vb)) || b - 1 == a || std::floor(va) == std::floor(vb)) return;
+                if (std::abs(vb - va) > b - a) return;  // more edges than pixels: halving finds them
                 const double per_px = (vb - va) / (b - 1 - a);
                 for (double k = std::floor(std::min(va, vb)) + 1; k <= std::max(va, vb); ++k) {
                     const double t = (k - va) / per_px;  // where the row meets the edge k, in pixels from a

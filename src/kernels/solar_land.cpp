@@ -4,7 +4,7 @@
 namespace repot {
 
 namespace {
-// The per-pixel tiers of land PV, per run of one class (kernels.hpp, class_runs): the class attributes are
+// The per-pixel tiers of land PV, per run of one class (kernels.hpp, for_each_class_run): the class attributes are
 // constants of the run, so each run is one vectorised loop over its pixels with no lookup per pixel (a
 // 100 m land-use cell is 100 pixels of a 1 m row). Density and design factor apply per zone
 // (solar_land_zone). kRoof: a roof layer is given (its own loop: a null pointer tested per pixel becomes a

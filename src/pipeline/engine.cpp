@@ -6,9 +6,9 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
-#include <stdexcept>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "repot/error.hpp"
@@ -237,6 +237,8 @@ private:
             derived[size_t(q)] = true;
         }
         for (int q : plan_.ones) derived[size_t(q)] = true;
+        for (const auto& c : plan_.copies)
+            if (derived[size_t(c.second)]) throw std::logic_error("a column copied from a column that is not summed");
         plan_.summed.clear();
         for (int q = 0; q < q_count; ++q)
             if (written(q) && !derived[size_t(q)]) plan_.summed.push_back(q);
