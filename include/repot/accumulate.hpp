@@ -20,8 +20,8 @@ enum class MonthlySource : int { solar_roof = 0, solar_land = 1 };
 constexpr int kMonthlySources = 2;
 
 // Which columns of a span ZoneSums::add sums, and which it fills without reading them (kernels.hpp,
-// equal_columns): a column whose values equal a summed column's gets that column's sum; a column that holds
-// 1 in every pixel gets the pixel count.
+// plan_equal_columns): a column whose values equal a summed column's (with the same quantum) gets that
+// column's sum; a column that holds 1 in every pixel gets the pixel count.
 struct ColumnPlan {
     std::vector<int> summed;
     std::vector<std::pair<int, int>> copies;  // (column, the summed column it equals)

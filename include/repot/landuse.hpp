@@ -22,7 +22,8 @@ struct LandUseClass {
 // A class's attributes as the kernels use them, constants of a run of pixels of one class (kernels.hpp,
 // for_each_class_run). A pixel without a class is unknown, excluded, with nothing on it.
 struct ClassAttributes {
-    double known = 0, excluded = 1, existing_pv = 0, pv_fraction = 0, gsh_fraction = 0, built_share = 0;
+    bool known = false, excluded = true, existing_pv = false;
+    double pv_fraction = 0, gsh_fraction = 0, built_share = 0;
 };
 
 class LandUseTable {

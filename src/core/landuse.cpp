@@ -155,8 +155,7 @@ LandUseTable LandUseTable::parse(const std::string& csv_text, const std::string&
     if (table.classes_.empty()) throw DataError(fmt::format("{}: the land-use class table has no rows", origin));
     table.attributes_ = {ClassAttributes{}};  // no class
     for (const LandUseClass& c : table.classes_)
-        table.attributes_.push_back({1.0, c.excluded ? 1.0 : 0.0, c.existing_pv ? 1.0 : 0.0, c.pv_fraction,
-                                     c.gsh_fraction, c.built_share});
+        table.attributes_.push_back({true, c.excluded, c.existing_pv, c.pv_fraction, c.gsh_fraction, c.built_share});
     return table;
 }
 

@@ -126,9 +126,6 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
     // rounding) inside it.
     constexpr double eps = 1e-6;
     auto one_cell = [](double lo, double hi) { return std::floor(lo - eps) == std::floor(hi + eps); };
-    // Through a CRS change a pixel is a bilinear mix of the four lattice nodes around it: when they lie
-    // in one source cell, so do all step_ × step_ pixels between them (kMixed: they do not).
-    constexpr int64_t kMixed = -2;
     if (axis_aligned()) {
         // The source column depends on the column only, the source row on the row only: the columns'
         // stretches in one source column are found once per window (x is monotonic along a row: a
@@ -144,14 +141,16 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
             for (int a = 0; a < w.width;) {
                 at(a, x, y);
                 const double fx = std::floor(x);
-                int in = a, out = a + 1, step = 1;  // floor(x) is fx at `in`, differs at `out` (or out = width)
-                while (out < w.width && same(out, fx)) in = out, step *= 2, out = std::min(w.width, in + step);
-                while (out - in > 1) {
-                    const int m = in + (out - in) / 2;
-                    (same(m, fx) ? in : out) = m;
+                // floor(x) is fx at column `inside` and differs at `beyond` (or beyond = width)
+                int inside = a, beyond = a + 1, step = 1;
+                while (beyond < w.width && same(beyond, fx))
+                    inside = beyond, step *= 2, beyond = std::min(w.width, inside + step);
+                while (beyond - inside > 1) {
+                    const int m = inside + (beyond - inside) / 2;
+                    (same(m, fx) ? inside : beyond) = m;
                 }
-                stretches.push_back({a, out, x});
-                a = out;
+                stretches.push_back({a, beyond, x});
+                a = beyond;
             }
         });
         for_each_row(w, [&](int r, auto at) {
@@ -162,6 +161,9 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
         });
         return;
     }
+    // Through a CRS change a pixel is a bilinear mix of the four lattice nodes around it: when they lie
+    // in one source cell, so do all step_ × step_ pixels between them (kMixed: they do not).
+    constexpr int64_t kMixed = -2;
     if (ct_) build_lattice(w, lattice_);
     const Lattice& l = lattice_;
     std::vector<int> cuts;  // a lattice cell's stretch of a row, cut where it crosses cell edges

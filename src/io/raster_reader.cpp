@@ -63,21 +63,21 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
         const bool nan_nodata = nd && std::isnan(*nd);
         const double low = in_.rules.min_value, high = in_.rules.max_value, warn = in_.rules.warn_above;
         const double nd_value = nd && !nan_nodata ? *nd : NAN;  // NaN equals nothing: no replacement
+        // In range, nodata, or NaN declared as nodata (bitwise operators: no branch, so the loop vectorises).
+        auto fine = [&](double x) { return ((x >= low) & (x <= high)) | (x == nd_value) | (nan_nodata & (x != x)); };
         int64_t bad = 0, above = 0;  // integer sums: the compiler may reorder them, so the loop vectorises
         for (int64_t i = 0; i < v.size(); ++i) {
             const double x = dst[i];
-            const bool is_nd = x == nd_value, is_nan = x != x;
-            const bool fine = ((x >= low) & (x <= high)) | is_nd | (nan_nodata & is_nan);
-            bad += !fine;
-            const double y = is_nd ? NAN : x;
+            bad += !fine(x);
+            const double y = x == nd_value ? NAN : x;
             dst[i] = y;
             above += y > warn;  // NaN compares false
         }
-        if (bad > 0) read_band();  // the values as read, for the message
-        if (bad > 0)
+        if (bad > 0) {
+            read_band();  // the values as read, for the message
             for (int64_t i = 0; i < v.size(); ++i) {
                 const double x = v(i);
-                if ((nd && x == *nd) || (nan_nodata && std::isnan(x)) || (x >= low && x <= high)) continue;
+                if (fine(x)) continue;
                 const std::string what = std::isnan(x)        ? "NaN (not declared as nodata)"
                                          : x < 0 && low == 0    ? "a negative value"
                                          : x < low              ? fmt::format("a value below its minimum {:g}", low)
@@ -86,6 +86,7 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
                                             "{:g}..{:g}, docs/method.md §10)",
                                             in_.path, in_.rules.role, b + 1, what, x, x0 + i % w, y0 + i / w, low, high));
             }
+        }
         if (above > 0) {
             above_count_ += above;
             above_max_ = std::max(above_max_, v.isNaN().select(0.0, v).maxCoeff());

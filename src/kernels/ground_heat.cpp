@@ -24,10 +24,11 @@ namespace {
 // class not excluded, the borehole field its gsh_fraction of the open ground, and pixels whose open ground
 // came from the class built share are counted (a note says how many). kRoof: a roof layer is given.
 template <bool kRoof>
-void ground_run(const ClassAttributes& c, bool has_class, const double* __restrict roof, double area,
-                double* __restrict ground_px, double* __restrict open_m2, double* __restrict field_m2,
-                double* __restrict missing_built_px, Eigen::Index n) {
-    const double built = c.built_share * area, land = 1.0 - c.excluded, px = has_class ? 1.0 : 0.0;
+void ground_run(const ClassAttributes& c, const double* __restrict roof, double area, double* __restrict ground_px,
+                double* __restrict open_m2, double* __restrict field_m2, double* __restrict missing_built_px,
+                Eigen::Index n) {
+    const bool has_class = c.known;  // pixels without a class have the attributes of none (landuse.hpp)
+    const double built = c.built_share * area, land = c.excluded ? 0.0 : 1.0, px = has_class ? 1.0 : 0.0;
     for (Eigen::Index i = 0; i < n; ++i) {
         const double r = kRoof ? roof[i] : NAN;
         const double land_open = open_ground(area, built, r, kRoof) * land;
@@ -61,8 +62,8 @@ void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const
         const int* cls = b.landuse.data() + s.offset;
         double* missing_built = out.col(q_roof_missing_built_px).data();
         for_each_class_run(cls, n, *classes, [&](const ClassAttributes& a, Eigen::Index i, Eigen::Index len) {
-            (roof ? ground_run<true> : ground_run<false>)(a, cls[i] >= 0, r ? r + i : nullptr, b.pixel_area, px + i,
-                                                          open + i, field + i, missing_built + i, len);
+            (roof ? ground_run<true> : ground_run<false>)(a, r ? r + i : nullptr, b.pixel_area, px + i, open + i,
+                                                          field + i, missing_built + i, len);
         });
     }
     if (b.heat_demand.size()) {

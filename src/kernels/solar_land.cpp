@@ -15,8 +15,9 @@ void land_run(const ClassAttributes& c, const double* __restrict H, const double
               double* __restrict existing_m2, double* __restrict theoretical, double* __restrict panel,
               Eigen::Index n) {
     // The class's flags as 0/1 factors: a pixel's values are the class's, zeroed where GHI has no value.
-    const double known = c.known > 0 ? 1.0 : 0.0, land = c.known > 0 && c.excluded == 0 ? 1.0 : 0.0;
-    const double existing = known * c.existing_pv * area, built = c.built_share * area, pv_fraction = c.pv_fraction;
+    const double known = c.known ? 1.0 : 0.0, land = c.known && !c.excluded ? 1.0 : 0.0;
+    const double existing = c.known && c.existing_pv ? area : 0.0, built = c.built_share * area;
+    const double pv_fraction = c.pv_fraction;
     for (Eigen::Index i = 0; i < n; ++i) {
         const bool h = H[i] == H[i];
         pv_px[i] = h ? known : 0.0;

@@ -8,7 +8,6 @@
 #include <exception>
 #include <map>
 #include <mutex>
-#include <stdexcept>
 #include <thread>
 
 #include "repot/error.hpp"
@@ -130,12 +129,9 @@ private:
             for (size_t p = 0; p < passes_.size(); ++p) {
                 if (ghi_ && monthly_ghi_ && in_.ghi->bands == 1) split_monthly_ghi(off / kSpan, passes_[p].scenario->irradiation);
                 if (!roof_nodes_.empty() || !land_nodes_.empty()) span_all_ = in_zone_.segment(off, s.count);
-                // The pass's planes (transpose_cells) lent to the block while its kernels run.
-                if (!roof_nodes_.empty()) b_.roof_plane_year.swap(roof_nodes_[p].pixels);
-                if (!land_nodes_.empty()) b_.land_plane_year.swap(land_nodes_[p].pixels);
+                lend_planes(p);  // the pass's planes into the block while its kernels run, then back
                 run_kernels(s, p, SkyContext{month_sky, passes_[p].table}, sums[p]);
-                if (!roof_nodes_.empty()) b_.roof_plane_year.swap(roof_nodes_[p].pixels);
-                if (!land_nodes_.empty()) b_.land_plane_year.swap(land_nodes_[p].pixels);
+                lend_planes(p);
             }
         }
         if (sink_) sink_->write_block(w, pixel_values_, zone_);
@@ -184,6 +180,13 @@ private:
         }
     }
 
+    // Swaps pass p's planes at the block's pixels (transpose_cells) with the block's plane arrays, which
+    // are empty between passes: the kernels read them there (Block::roof_plane_year).
+    void lend_planes(size_t p) {
+        if (!roof_nodes_.empty()) b_.roof_plane_year.swap(roof_nodes_[p].pixels);
+        if (!land_nodes_.empty()) b_.land_plane_year.swap(land_nodes_[p].pixels);
+    }
+
     // A kernel's monthly energy into the zone sums: per pixel, or through the lattice (weights).
     void add_monthly(MonthlySource source, Span s, const std::vector<PlaneNodes>& nodes, size_t pass, ZoneSums& sums) {
         if (!monthly_.weight.size()) {
@@ -223,22 +226,16 @@ private:
         }
     }
 
-    // The columns the kernels wrote (not NaN after a span), those among them that equal another or 1 in
-    // every pixel (plan_equal_columns) added without reading them, the others summed.
+    // The columns the kernels wrote (not NaN after a span): those plan_equal_columns derives from another
+    // column or the pixel count are added without reading them, the others summed.
     void plan_columns() {
         auto written = [&](int q) { return !std::isnan(values_(0, q)); };
         plan_equal_columns(b_, in_.classes.has_value(), plan_);
-        std::vector<bool> derived(q_count, false);
         std::erase_if(plan_.copies, [&](const auto& c) { return !written(c.first) || !written(c.second); });
         std::erase_if(plan_.ones, [&](int q) { return !written(q); });
-        const std::vector<double> quantum = ZoneSums::quanta(in_.grid.pixel_area());
-        for (const auto& [q, same] : plan_.copies) {
-            if (quantum[size_t(q)] != quantum[size_t(same)]) throw std::logic_error("equal columns of unequal quanta");
-            derived[size_t(q)] = true;
-        }
+        std::vector<bool> derived(q_count, false);
+        for (const auto& c : plan_.copies) derived[size_t(c.first)] = true;
         for (int q : plan_.ones) derived[size_t(q)] = true;
-        for (const auto& c : plan_.copies)
-            if (derived[size_t(c.second)]) throw std::logic_error("a column copied from a column that is not summed");
         plan_.summed.clear();
         for (int q = 0; q < q_count; ++q)
             if (written(q) && !derived[size_t(q)]) plan_.summed.push_back(q);

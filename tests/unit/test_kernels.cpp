@@ -417,9 +417,13 @@ TEST_CASE("equal columns: every column the plan derives equals its source column
         plan_equal_columns(b, classes, plan);
         CHECK(plan.ones.size() == (classes ? 1u : 2u));
         CHECK(plan.copies.size() == size_t(classes ? 1 + !sloped + !inclusion + (!inclusion && !terrain) : 1 + !sloped + !inclusion));
+        const std::vector<double> quantum = ZoneSums::quanta(b.pixel_area);
         for (const auto& [q, same] : plan.copies) {
             CAPTURE(q);
             CHECK((out.col(q) == out.col(same)).all());
+            CHECK(quantum[size_t(q)] == quantum[size_t(same)]);  // so a copied sum is the same count of quanta
+            for (const auto& c : plan.copies) CHECK(c.first != same);  // the source is summed, not derived
+            for (int one : plan.ones) CHECK(one != same);
         }
         for (int q : plan.ones) {
             CAPTURE(q);

@@ -498,7 +498,8 @@ TEST_CASE("land-use table: the kernels' class attributes, index -1 for a pixel w
                                                "lut.csv");
     auto row = [&](int k) {
         const ClassAttributes& a = t.attributes(k);
-        return std::vector<double>{a.known, a.excluded, a.existing_pv, a.pv_fraction, a.gsh_fraction, a.built_share};
+        return std::vector<double>{double(a.known), double(a.excluded), double(a.existing_pv), a.pv_fraction,
+                                   a.gsh_fraction, a.built_share};
     };
     CHECK(row(-1) == std::vector<double>{0, 1, 0, 0, 0, 0});
     CHECK(row(0) == std::vector<double>{1, 1, 0, 0, 0, 0});
