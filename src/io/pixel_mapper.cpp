@@ -1,6 +1,7 @@
 #include "pixel_mapper.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "crs.hpp"
@@ -23,7 +24,8 @@ int lattice_step(const GridSpec& g) {
 int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 }  // namespace
 
-PixelMapper::PixelMapper(const GridSpec& from, const GridSpec& to) : grid_(from), step_(lattice_step(from)) {
+PixelMapper::PixelMapper(const GridSpec& from, const GridSpec& to)
+    : grid_(from), step_(lattice_step(from)), shift_(std::countr_zero(unsigned(step_))) {
     inv_src_ = invert(to.geotransform, "raster");
     if (!same_crs(from.crs_wkt, to.crs_wkt)) {
         auto a = srs_from_wkt(from.crs_wkt), b = srs_from_wkt(to.crs_wkt);
@@ -89,9 +91,10 @@ void PixelMapper::for_each_row(const Window& w, Visit&& visit) const {
         const double tr = double(gr - j * step_) / step_;
         const size_t row0 = size_t(j - l.r0) * l.ncol, row1 = row0 + l.ncol;
         visit(r, [&](int c, double& x, double& y) {
-            const int gc = w.x0 + c, i = floor_div(gc, step_);
+            // step_ is a power of two: a shift is floor_div, and 1 / step_ is exact
+            const int gc = w.x0 + c, i = gc >> shift_;
             const size_t i0 = size_t(i - l.c0), i1 = i0 + 1;
-            const double tc = double(gc - i * step_) / step_;
+            const double tc = double(gc - i * step_) * (1.0 / step_);
             auto lerp2 = [&](const std::vector<double>& L) {
                 const double a = L[row0 + i0] * (1 - tc) + L[row0 + i1] * tc;
                 const double b = L[row1 + i0] * (1 - tc) + L[row1 + i1] * tc;
@@ -125,7 +128,10 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
     // Values that lie between a and b lie in one source cell when a and b lie more than eps (far above
     // rounding) inside it.
     constexpr double eps = 1e-6;
-    auto one_cell = [](double lo, double hi) { return std::floor(lo - eps) == std::floor(hi + eps); };
+    auto one_cell = [](double a, double b) {
+        const auto [lo, hi] = std::minmax(a, b);
+        return std::floor(lo - eps) == std::floor(hi + eps);
+    };
     if (axis_aligned()) {
         // The source column depends on the column only, the source row on the row only: the columns'
         // stretches in one source column are found once per window (x is monotonic along a row: a
@@ -167,6 +173,10 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
     if (ct_) build_lattice(w, lattice_);
     const Lattice& l = lattice_;
     std::vector<int> cuts;  // a lattice cell's stretch of a row, cut where it crosses cell edges
+    struct End {
+        int c;  // a piece's first or last pixel, and its map
+        double x = 0, y = 0;
+    };
     const size_t ncell = ct_ ? l.ncol - 1 : 0;
     if (ct_) {
         uniform_.assign(ncell * (l.nrow - 1), kMixed);
@@ -189,40 +199,48 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
                 continue;
             }
             // Along a row within a lattice cell the map is linear: the pixels between two ends in one cell
-            // are in it too. Otherwise halve the stretch until its ends agree (or it is one pixel).
-            auto stretch = [&](auto& self, int p, int q) -> void {  // pixels [p, q) of the row
+            // are in it too. Linearity also tells where the row crosses each cell edge between its ends:
+            // cut there and check each piece by its ends, whose maps are taken once (a crossing costs two).
+            // A piece whose ends disagree (a cut one pixel off by rounding) is halved until they agree.
+            auto halve = [&](auto& self, int p, int q) -> void {  // pixels [p, q) of the row
                 double xa, ya, xb, yb;
                 at(p, xa, ya);
                 at(q - 1, xb, yb);
-                if (q - p == 1 ||
-                    (one_cell(std::min(xa, xb), std::max(xa, xb)) && one_cell(std::min(ya, yb), std::max(ya, yb))))
-                    return add(row + p, row + q, cell_of(xa, ya));
+                if (q - p == 1 || (one_cell(xa, xb) && one_cell(ya, yb))) return add(row + p, row + q, cell_of(xa, ya));
                 const int m = p + (q - p) / 2;
                 self(self, p, m);
                 self(self, m, q);
             };
-            // Linearity also tells where the row crosses each cell edge between its ends: cut there, and
-            // check each piece as above (one whose ends disagree, off by rounding, is halved). A crossing
-            // costs about two transforms instead of a halving per level.
-            double xa, ya, xb, yb;
-            at(a, xa, ya);
-            at(b - 1, xb, yb);
-            cuts.assign({a, b});
+            End first{a}, last{b - 1};
+            at(first.c, first.x, first.y);
+            at(last.c, last.x, last.y);
+            cuts.clear();
             auto crossings = [&](double va, double vb) {
                 if (!(std::isfinite(va) && std::isfinite(vb)) || b - 1 == a || std::floor(va) == std::floor(vb)) return;
                 if (std::abs(vb - va) > b - a) return;  // more edges than pixels: halving finds them
                 const double per_px = (vb - va) / (b - 1 - a);
                 for (double k = std::floor(std::min(va, vb)) + 1; k <= std::max(va, vb); ++k) {
                     const double t = (k - va) / per_px;  // where the row meets the edge k, in pixels from a
-                    const double first = per_px > 0 ? std::ceil(t) : std::floor(t) + 1;
-                    cuts.push_back(a + int(std::clamp(first, 1.0, double(b - 1 - a))));
+                    const double cut = per_px > 0 ? std::ceil(t) : std::floor(t) + 1;
+                    cuts.push_back(a + int(std::clamp(cut, 1.0, double(b - 1 - a))));
                 }
             };
-            crossings(xa, xb);
-            crossings(ya, yb);
+            crossings(first.x, last.x);
+            crossings(first.y, last.y);
             std::sort(cuts.begin(), cuts.end());
             cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-            for (size_t k = 0; k + 1 < cuts.size(); ++k) stretch(stretch, cuts[k], cuts[k + 1]);
+            End p = first;
+            for (size_t k = 0; k <= cuts.size(); ++k) {
+                End q = last, next{};
+                if (k < cuts.size()) {
+                    q.c = cuts[k] - 1, next.c = cuts[k];
+                    at(q.c, q.x, q.y);
+                    at(next.c, next.x, next.y);
+                }
+                if (one_cell(p.x, q.x) && one_cell(p.y, q.y)) add(row + p.c, row + q.c + 1, cell_of(p.x, p.y));
+                else halve(halve, p.c, q.c + 1);
+                p = next;
+            }
             a = b;
         }
     });

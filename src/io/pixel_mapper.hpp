@@ -42,7 +42,8 @@ private:
     void for_each_row(const Window& w, Visit&& visit) const;
 
     GridSpec grid_;
-    int step_;  // lattice spacing in grid pixels (pixel_mapper.cpp)
+    int step_;  // lattice spacing in grid pixels, a power of two (pixel_mapper.cpp)
+    int shift_;  // log2(step_)
     std::array<double, 6> inv_src_{};
     std::unique_ptr<OGRCoordinateTransformation> ct_;  // null for the same CRS
     mutable Lattice lattice_;               // scratch
