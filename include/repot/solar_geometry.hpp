@@ -71,7 +71,8 @@ public:
     static constexpr double kTiltStepDeg = 1.0;
     static constexpr double kAspectStepDeg = 5.0;
 
-    explicit TranspositionTable(double lat_deg, double albedo = kDefaultAlbedo);
+    // threads: how many threads share the months of the table (the entries are the same for any count).
+    explicit TranspositionTable(double lat_deg, double albedo = kDefaultAlbedo, int threads = 1);
 
     double latitude_deg() const { return lat_deg_; }
     double albedo() const { return albedo_; }

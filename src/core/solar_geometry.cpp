@@ -6,6 +6,7 @@
 #include <numbers>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace repot::solar {
 
@@ -121,15 +122,23 @@ double beam_ratio(double lat_deg, int month, double tilt_deg, double aspect_deg)
     return DayGrid(lat_deg, kMeanDayOfYear[month]).rb(tilt_deg, aspect_deg);
 }
 
-TranspositionTable::TranspositionTable(double lat_deg, double albedo)
+TranspositionTable::TranspositionTable(double lat_deg, double albedo, int threads)
     : lat_deg_(lat_deg), albedo_(albedo), rb_(12 * kTiltSteps * kAspectSteps) {
-    for (int m = 0; m < 12; ++m) {
-        const DayGrid day(lat_deg, kMeanDayOfYear[m]);
-        for (int i = 0; i < kTiltSteps; ++i)
-            for (int j = 0; j < kAspectSteps; ++j)
-                rb_[(static_cast<std::size_t>(i) * kAspectSteps + j) * 12 + m] =
-                    day.rb(i * kTiltStepDeg, j * kAspectStepDeg);
-    }
+    // Months are independent and each writes its own entries: thread t takes months t, t + n, ...
+    auto months = [&](int first, int stride) {
+        for (int m = first; m < 12; m += stride) {
+            const DayGrid day(lat_deg, kMeanDayOfYear[m]);
+            for (int i = 0; i < kTiltSteps; ++i)
+                for (int j = 0; j < kAspectSteps; ++j)
+                    rb_[(static_cast<std::size_t>(i) * kAspectSteps + j) * 12 + m] =
+                        day.rb(i * kTiltStepDeg, j * kAspectStepDeg);
+        }
+    };
+    const int n = std::clamp(threads, 1, 12);
+    std::vector<std::thread> pool;
+    for (int t = 1; t < n; ++t) pool.emplace_back(months, t, n);
+    months(0, n);
+    for (auto& t : pool) t.join();
 }
 
 std::array<double, 12> TranspositionTable::rb_months(double tilt_deg, double aspect_deg) const {

@@ -459,7 +459,8 @@ std::vector<ExactZoneSums> compute_zone_sums(const Inputs& in, const EngineRange
     std::vector<std::unique_ptr<solar::TranspositionTable>> tables;
     std::vector<ScenarioPass> passes;
     for (const Scenario* sc : scenarios) {
-        tables.push_back(std::make_unique<solar::TranspositionTable>(stats.rb_latitude_deg, sc->irradiation.albedo));
+        tables.push_back(std::make_unique<solar::TranspositionTable>(stats.rb_latitude_deg, sc->irradiation.albedo,
+                                                                    range.threads));
         passes.push_back({sc, tables.back().get()});
     }
     const int nz = int(in.zones.zones().size());

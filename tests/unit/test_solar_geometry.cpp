@@ -146,6 +146,20 @@ TEST_CASE("transposition table: nodes, bilinear interpolation, aspect wrap") {
     CHECK(std::isnan(table.rb(0, std::nan(""), 180.0)));
 }
 
+TEST_CASE("transposition table: built on several threads, the same entries as on one") {
+    const solar::TranspositionTable one(kTokyoLat, 0.3), five(kTokyoLat, 0.3, 5);
+    CHECK(five.albedo() == 0.3);
+    for (int m = 0; m < 12; ++m)
+        for (double tilt : {0.0, 15.0, 44.5, 90.0})
+            for (double aspect : {0.0, 92.5, 180.0, 355.0}) {
+                CAPTURE(m);
+                CAPTURE(tilt);
+                CAPTURE(aspect);
+                CHECK(five.rb(m, tilt, aspect) == one.rb(m, tilt, aspect));  // bit for bit
+                CHECK(one.rb(m, tilt, aspect) == doctest::Approx(solar::beam_ratio(kTokyoLat, m, tilt, aspect)).epsilon(2e-3));
+            }
+}
+
 TEST_CASE("in-plane irradiation: the method's Tokyo check values") {
     const solar::TranspositionTable table(kTokyoLat);
     const auto sky = solar::MonthlySky::at(kTokyoLat);
