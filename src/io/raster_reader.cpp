@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "repot/error.hpp"
+#include "repot/gather.hpp"
 #include "repot/wide_sum.hpp"
 
 namespace repot {
@@ -174,6 +175,15 @@ void RasterReader::interpolate_cells(const Window& w, const Eigen::ArrayXi& pixe
     }
 }
 
+namespace {
+// Whether v[0, n) all equal v[0] (n ≥ 1): the differences OR-ed, with no early exit, so it vectorises.
+bool same_value(const int* __restrict v, int n) {
+    int diff = 0;
+    for (int i = 1; i < n; ++i) diff |= v[i] ^ v[0];
+    return diff == 0;
+}
+}  // namespace
+
 void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, const double* weight, const int* zone,
                                  const Eigen::ArrayXXd& cells, std::vector<double>& out) {
     use_window(w);
@@ -189,11 +199,12 @@ void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, 
             const int x = run.x + a;
             const int z = zone[run.first + a];
             int end = std::min(run.len, node_col_run_end_(x) - run.x);
-            for (int b = a + 1; b < end; ++b)
-                if (zone[run.first + b] != z) {
-                    end = b;
-                    break;
-                }
+            if (!same_value(zone + run.first + a, end - a))  // mostly one zone: a vectorised test first
+                for (int b = a + 1; b < end; ++b)
+                    if (zone[run.first + b] != z) {
+                        end = b;
+                        break;
+                    }
             const double* wp = weight + run.first + a;
             const double sum_w = sum_wide(wp, end - a), sum_wt = dot_wide(wp, node_col_t_.data() + x, end - a);
             const double A = sum_w - sum_wt, B = sum_wt;  // Σ w·(1 − tx), Σ w·tx
@@ -218,10 +229,17 @@ void RasterReader::read_at(const Window& w, const Eigen::ArrayXi& pixels, Out& o
         out.resize(pixels.size(), bands);
         return interpolate_at(w, pixels, out.data(), sum_bands ? bands_ : 0, bands);
     }
-    if (!sum_bands) return out = full_(pixels, Eigen::all), void();
+    out.resize(pixels.size(), bands);
+    if (!sum_bands) {
+        for (int b = 0; b < bands; ++b) gather(full_.col(b).data(), pixels, out.col(b).data());
+        return;
+    }
     // Band by band: Eigen's rowwise().sum() of an indexed view copies the whole view for every row.
-    out = full_.col(0)(pixels);
-    for (Eigen::Index b = 1; b < full_.cols(); ++b) out += full_.col(b)(pixels);
+    gather(full_.col(0).data(), pixels, out.data());
+    for (Eigen::Index b = 1; b < full_.cols(); ++b) {
+        const double* band = full_.col(b).data();
+        for (Eigen::Index i = 0; i < pixels.size(); ++i) out(i) += band[pixels(i)];
+    }
 }
 template void RasterReader::read_at(const Window&, const Eigen::ArrayXi&, Eigen::ArrayXd&, bool);
 template void RasterReader::read_at(const Window&, const Eigen::ArrayXi&, Eigen::ArrayXXd&, bool);

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "repot/error.hpp"
+#include "repot/gather.hpp"
 #include "repot/kernels.hpp"
 #include "repot/run.hpp"
 
@@ -112,7 +113,8 @@ private:
         }
         b_.width = int(n);
         b_.height = 1;
-        b_.zone = zone_(in_zone_);
+        b_.zone.resize(n);
+        gather(zone_.data(), in_zone_, b_.zone.data());
         b_.pixel_area = g.pixel_area();
         b_.latitude_deg = latitude_(g.centre_x(tile.x0 + tile.width / 2.0 - 0.5, tile.y0 + tile.height / 2.0 - 0.5),
                                     g.centre_y(tile.x0 + tile.width / 2.0 - 0.5, tile.y0 + tile.height / 2.0 - 0.5));
