@@ -37,11 +37,13 @@ struct SkyContext {
 // pixel's plane column; the zone-level technical factor turns their zone sums into PV energy.
 // With Block::roof_plane_year the roof kernel leaves rows and kwh empty and gives `weight` instead: per
 // span position the panel area × shade whose monthly in-plane irradiation the engine sums through the
-// transposed source cells (RasterReader::weighted_sums).
+// transposed source cells (RasterReader::weighted_sums). It points into a column of the kernel's output
+// or, shaded, into `shaded`; null when the kernel gave rows and kwh.
 struct MonthlyEnergy {
     std::vector<Eigen::Index> rows;
     Eigen::ArrayXXd kwh;
-    Eigen::ArrayXd weight;
+    const double* weight = nullptr;
+    Eigen::ArrayXd shaded;
 };
 
 void coverage_kernel(const Block& b, Span s, Columns& out);

@@ -32,7 +32,7 @@ void land_run(const ClassAttributes& c, const double* __restrict H, const double
 
 void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const LandUseTable& classes,
                        const SkyContext& sky, Columns& out, MonthlyEnergy* monthly) {
-    if (monthly) monthly->rows.clear(), monthly->weight.resize(0);
+    if (monthly) monthly->rows.clear(), monthly->weight = nullptr;
     if (!b.landuse.size() || !b.ghi_year.size()) return;
     const Eigen::Index n = s.count;
     const int* c = b.landuse.data() + s.offset;
@@ -52,7 +52,7 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
     auto plane = out.col(q_land_plane_kwh);
     if (b.land_plane_year.size()) {  // transposed on the GHI's lattice by the engine
         plane = panel_m2 * b.land_plane_year.segment(s.offset, n);
-        if (monthly) monthly->weight = panel_m2;
+        if (monthly) monthly->weight = panel_m2.data();
     } else {
         // In-plane irradiation only where panels stand: the transposition is the costly part of a pixel.
         const auto rows = positive_rows(panel_m2);

@@ -42,11 +42,13 @@ void roof_plane(const double* __restrict eligible, const double* __restrict H_pl
                 Eigen::Index n) {
     if (shade)
         for (Eigen::Index i = 0; i < n; ++i) plane[i] = eligible[i] * (H_plane[i] * shade[i]);
+    else if (!inclusion)  // the usable column is the plane column: both written in one pass
+        for (Eigen::Index i = 0; i < n; ++i) plane_included[i] = plane[i] = eligible[i] * H_plane[i];
     else
         for (Eigen::Index i = 0; i < n; ++i) plane[i] = eligible[i] * H_plane[i];
     if (inclusion)
         for (Eigen::Index i = 0; i < n; ++i) plane_included[i] = plane[i] * inclusion[i];
-    else
+    else if (shade)
         for (Eigen::Index i = 0; i < n; ++i) plane_included[i] = plane[i];
 }
 
@@ -59,7 +61,7 @@ void screen_valid(const double* __restrict roof_px, const double* __restrict v, 
 
 void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const SkyContext& sky, Columns& out,
                        MonthlyEnergy* monthly) {
-    if (monthly) monthly->rows.clear(), monthly->weight.resize(0);
+    if (monthly) monthly->rows.clear(), monthly->weight = nullptr;
     if (!b.roof.size() || !b.ghi_year.size()) return;
     const Eigen::Index n = s.count;
     const bool sloped = b.slope.size() > 0, shaded = b.shade.size() > 0;
@@ -128,7 +130,8 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
     // Each month's H on the pixel's eligible roof, shaded like the plane column: on the lattice the engine
     // sums the months through the interpolation with this weight.
     if (lattice) {
-        monthly->weight = shaded ? (out.col(q_eligible_roof_m2) * shade).eval() : out.col(q_eligible_roof_m2);
+        if (shaded) monthly->shaded = out.col(q_eligible_roof_m2) * shade;
+        monthly->weight = shaded ? monthly->shaded.data() : eligible;
         return;
     }
     monthly->rows = rows;

@@ -191,12 +191,12 @@ private:
 
     // A kernel's monthly energy into the zone sums: per pixel, or through the lattice (weights).
     void add_monthly(MonthlySource source, Span s, const std::vector<PlaneNodes>& nodes, size_t pass, ZoneSums& sums) {
-        if (!monthly_.weight.size()) {
+        if (!monthly_.weight) {
             sums.add_monthly(source, b_.zone.segment(s.offset, s.count), monthly_.rows, monthly_.kwh);
             return;
         }
         month_totals_.assign(size_t(in_.zones.zones().size() + 1) * 12, 0.0);
-        ghi_->weighted_sums(window_, span_all_, monthly_.weight.data(), b_.zone.data() + s.offset, nodes[pass].months,
+        ghi_->weighted_sums(window_, span_all_, monthly_.weight, b_.zone.data() + s.offset, nodes[pass].months,
                             month_totals_);
         sums.add_monthly_totals(source, month_totals_);
     }
