@@ -12,6 +12,7 @@
 #include <set>
 
 #include "crs.hpp"
+#include "window_outline.hpp"
 #include "zone_geometry.hpp"
 #include "repot/error.hpp"
 
@@ -172,6 +173,7 @@ bool ZoneRasterizer::rasterize(const GridSpec& grid, const Window& w, Eigen::Arr
     double x0 = gt[0], x1 = gt[0] + w.width * gt[1], y0 = gt[3] + w.height * gt[5], y1 = gt[3];
     if (x0 > x1) std::swap(x0, x1);
     if (y0 > y1) std::swap(y0, y1);
+    std::vector<std::unique_ptr<OGRGeometry>> outlines;
     std::vector<OGRGeometryH> geoms;
     std::vector<double> burn;
     const auto& zs = zones_.zones();
@@ -180,21 +182,27 @@ bool ZoneRasterizer::rasterize(const GridSpec& grid, const Window& w, Eigen::Arr
     for (size_t k = zs.size(); k-- > 0;) {
         const auto& e = zs[k].envelope;
         if (!own_[k] || e.MaxX < x0 || e.MinX > x1 || e.MaxY < y0 || e.MinY > y1) continue;
-        geoms.push_back(OGRGeometry::ToHandle(own_[k].get()));
+        auto outline = window_outline(*own_[k], gt, w.width, w.height);  // the vertices near the window
+        if (!outline) continue;
+        geoms.push_back(OGRGeometry::ToHandle(outline.get()));
+        outlines.push_back(std::move(outline));
         burn.push_back(double(k + 1));
     }
     if (geoms.empty()) return false;
-    out.resize(w.size());
+    // GDAL burns straight into `out` (a MEM band over its buffer): no zeroed dataset to copy from.
+    out.setZero(w.size());
     auto* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    std::unique_ptr<GDALDataset> ds(mem->Create("", w.width, w.height, 1, GDT_Int32, nullptr));
+    std::unique_ptr<GDALDataset> ds(mem->Create("", w.width, w.height, 0, GDT_Int32, nullptr));
+    const std::string pointer = fmt::format("DATAPOINTER={}", static_cast<void*>(out.data()));
+    const char* options[] = {pointer.c_str(), nullptr};
+    if (!ds || ds->AddBand(GDT_Int32, const_cast<char**>(options)) != CE_None)
+        throw DataError(fmt::format("cannot rasterize zones: {}", CPLGetLastErrorMsg()));
     ds->SetGeoTransform(gt.data());
     int band = 1;
     if (GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, &band, int(geoms.size()), geoms.data(), nullptr,
                                 nullptr, burn.data(), nullptr, nullptr, nullptr) != CE_None)
         throw DataError(fmt::format("cannot rasterize zones: {}", CPLGetLastErrorMsg()));
-    if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w.width, w.height, out.data(), w.width, w.height, GDT_Int32, 0,
-                                       0) != CE_None)
-        throw DataError(fmt::format("cannot read rasterized zones: {}", CPLGetLastErrorMsg()));
+    ds->FlushCache();
     return true;
 }
 
