@@ -56,10 +56,22 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
                 throw DataError(fmt::format("{}: read error in band {} at pixel ({}, {}): {}", in_.path, b + 1, x0, y0,
                                             CPLGetLastErrorMsg()));
         };
-        read_band();
+        // Bands whose values are all floats (Float32 and the small integer types) are read as Float32 and
+        // widened in the pass below: GDAL's own conversion to Float64 costs several times that pass.
+        const GDALDataType type = ds_->GetRasterBand(b + 1)->GetRasterDataType();
+        const bool as_float = type == GDT_Float32 || type == GDT_Byte || type == GDT_Int16 || type == GDT_UInt16;
+        const int64_t n = int64_t(w) * h;
+        if (as_float) {
+            floats_.resize(size_t(n));
+            if (ds_->GetRasterBand(b + 1)->RasterIO(GF_Read, x0, y0, w, h, floats_.data(), w, h, GDT_Float32, 0, 0) != CE_None)
+                throw DataError(fmt::format("{}: read error in band {} at pixel ({}, {}): {}", in_.path, b + 1, x0, y0,
+                                            CPLGetLastErrorMsg()));
+        } else {
+            read_band();
+        }
         // One vectorised pass tests the range, turns nodata to NaN and counts values above warn_above; only
         // when it finds a bad value is the band read again, for the scalar search that names it.
-        Eigen::Map<Eigen::ArrayXd> v(dst, int64_t(w) * h);
+        Eigen::Map<Eigen::ArrayXd> v(dst, n);
         const auto& nd = in_.nodata[size_t(b)];
         const bool nan_nodata = nd && std::isnan(*nd);
         const double low = in_.rules.min_value, high = in_.rules.max_value, warn = in_.rules.warn_above;
@@ -67,13 +79,17 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
         // In range, nodata, or NaN declared as nodata (bitwise operators: no branch, so the loop vectorises).
         auto fine = [&](double x) { return ((x >= low) & (x <= high)) | (x == nd_value) | (nan_nodata & (x != x)); };
         int64_t bad = 0, above = 0;  // integer sums: the compiler may reorder them, so the loop vectorises
-        for (int64_t i = 0; i < v.size(); ++i) {
-            const double x = dst[i];
-            bad += !fine(x);
-            const double y = x == nd_value ? NAN : x;
-            dst[i] = y;
-            above += y > warn;  // NaN compares false
-        }
+        auto check = [&](const auto* src, double* out) {  // src may be out (in place)
+            for (int64_t i = 0; i < n; ++i) {
+                const double x = src[i];
+                bad += !fine(x);
+                const double y = x == nd_value ? NAN : x;
+                out[i] = y;
+                above += y > warn;  // NaN compares false
+            }
+        };
+        if (as_float) check(floats_.data(), dst);
+        else check(dst, dst);
         if (bad > 0) {
             read_band();  // the values as read, for the message
             for (int64_t i = 0; i < v.size(); ++i) {

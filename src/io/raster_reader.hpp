@@ -107,6 +107,7 @@ private:
     Eigen::ArrayXd sx_, sy_;
     Eigen::ArrayXd col_x_, row_y_;  // source column of each window column, source row of each row
     Eigen::ArrayXXd buf_;
+    std::vector<float> floats_;  // read_source: a Float32 band as read, before widening
     // read_at's cache of the last window: the whole window (general path), or for a layer in the grid's
     // CRS the source rows interpolated along x and, per window row, its line and weight.
     Window cached_;
