@@ -70,10 +70,10 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
             // Whole numbers below 2^53 add exactly in double; a larger run sum may have rounded.
             if (!(std::abs(quanta) < 0x1p53))
                 throw std::overflow_error("pixel values beyond what can be summed exactly (such as roofs over 16 times their pixel's area)");
-            slot[q] += run[q] = __int128(quanta);
+            slot[q] += run[q] = int64_t(quanta);  // whole and below 2^53: exact in int64 (a direct __int128 conversion is a libgcc call)
         }
         for (const auto& [q, same] : plan.copies) slot[q] += run[same];
-        for (int q : plan.ones) slot[q] += __int128(double(end - start) / quantum_[size_t(q)]);
+        for (int q : plan.ones) slot[q] += int64_t(double(end - start) / quantum_[size_t(q)]);  // ≤ 2^56
         start = end;
     }
 }
@@ -81,7 +81,7 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
 void ZoneSums::add_repeated(int slot, Q q, double value, int64_t n) {
     if (slot < 0 || slot > zones_) throw std::out_of_range("zone index out of range");
     touch(slot);
-    fixed_[size_t(slot) * q_count + q] += __int128(sum_quanta(&value, 1, 1.0 / quantum_[size_t(q)])) * n;
+    fixed_[size_t(slot) * q_count + q] += __int128(int64_t(sum_quanta(&value, 1, 1.0 / quantum_[size_t(q)]))) * n;
 }
 
 void ZoneSums::add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ref<const Eigen::ArrayXi>& cls) {

@@ -353,14 +353,16 @@ private:
     void read_landuse(const Window& w) {
         b_.landuse.resize(in_zone_.size());
         Eigen::Index j = 0;  // the next pixel's position in the block
+        double last = NAN;   // neighbouring runs mostly share a code: one equal to the last keeps its index
+        int last_k = -1;
         auto add = [&](size_t, double code, int64_t n) {
-            b_.landuse.segment(j, n).setConstant(class_index(code, w, j));
+            if (code != last) last_k = class_index(code, w, j), last = code;
+            b_.landuse.segment(j, n).setConstant(last_k);
             j += n;
         };
         if (landuse_->runs_by_cell(w, in_zone_, zone_run_start_, add)) return;
         landuse_->read_at(w, in_zone_, buf_);
-        double last = NAN;  // codes come in runs here too: a code equal to the last keeps its index
-        int last_k = -1;
+        last = NAN, last_k = -1;
         for (j = 0; j < buf_.rows(); ++j) {
             const double v = buf_(j, 0);
             if (v != last) last_k = class_index(v, w, j), last = v;
