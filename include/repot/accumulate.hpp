@@ -52,8 +52,9 @@ public:
     // `rows` positions in it (ascending), `kwh` one row per position.
     void add_monthly(MonthlySource s, const Eigen::Ref<const Eigen::ArrayXi>& zone, const std::vector<Eigen::Index>& rows,
                      const Eigen::ArrayXXd& kwh);
-    // Adds per-zone monthly totals: `totals` is (zone_count + 1) × 12, slot-major.
-    void add_monthly_totals(MonthlySource s, const std::vector<double>& totals);
+    // Adds the monthly totals of the zone slots `slots` and sets them back to 0 (the other slots hold 0):
+    // `totals` is (zone_count + 1) × 12, slot-major.
+    void add_monthly_totals(MonthlySource s, std::vector<double>& totals, const std::vector<int>& slots);
     double monthly(int slot, MonthlySource s, int month) const {
         return monthly_[(size_t(slot) * kMonthlySources + size_t(s)) * 12 + size_t(month)];
     }

@@ -127,16 +127,17 @@ void ZoneSums::add_monthly(MonthlySource s, const Eigen::Ref<const Eigen::ArrayX
     }
 }
 
-void ZoneSums::add_monthly_totals(MonthlySource s, const std::vector<double>& totals) {
+void ZoneSums::add_monthly_totals(MonthlySource s, std::vector<double>& totals, const std::vector<int>& slots) {
     if (totals.size() != size_t(zones_ + 1) * 12) throw std::invalid_argument("monthly totals of another zone count");
-    for (int z = 0; z <= zones_; ++z) {
-        const double* v = &totals[size_t(z) * 12];
+    for (int z : slots) {
+        if (z < 0 || z > zones_) throw std::out_of_range("zone index out of range");
+        double* v = &totals[size_t(z) * 12];
         bool any = false;
         for (int m = 0; m < 12; ++m) any |= v[m] != 0;
         if (!any) continue;
         touch(z);
         double* slot = &monthly_[(size_t(z) * kMonthlySources + size_t(s)) * 12];
-        for (int m = 0; m < 12; ++m) slot[m] += v[m];
+        for (int m = 0; m < 12; ++m) slot[m] += v[m], v[m] = 0;
     }
 }
 

@@ -201,12 +201,13 @@ bool same_value(const int* __restrict v, int n) {
 }  // namespace
 
 void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, const double* weight, const int* zone,
-                                 const Eigen::ArrayXXd& cells, std::vector<double>& out) {
+                                 const Eigen::ArrayXXd& cells, std::vector<double>& out, std::vector<int>* zones) {
     use_window(w);
     if (!separable_ || cells.rows() != int64_t(nodes_w_) * nodes_h_)
         throw std::logic_error("weighted_sums: not the lattice of this window");
     const Eigen::Index bands = cells.cols();
     split_runs(w, pixels, /*lattice=*/true);
+    int last_zone = -1;
     for (const Run& run : runs_) {
         const double t = run.t;
         for (int a = 0; a < run.len;) {
@@ -221,6 +222,8 @@ void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, 
                         end = b;
                         break;
                     }
+            if (zones && z != last_zone && std::find(zones->begin(), zones->end(), z) == zones->end()) zones->push_back(z);
+            last_zone = z;
             const double* wp = weight + run.first + a;
             const double sum_w = sum_wide(wp, end - a), sum_wt = dot_wide(wp, node_col_t_.data() + x, end - a);
             const double A = sum_w - sum_wt, B = sum_wt;  // Σ w·(1 − tx), Σ w·tx

@@ -44,9 +44,11 @@ public:
     // Σ weight_p · v_b(p) over the listed pixels into out[zone_p · cells.cols() + b], with v_b the bilinear
     // value of column b of `cells` at pixel p (what interpolate_cells gives, summed in another order):
     // per run of pixels in one row, zone and source column, two weighted sums and four cell values per
-    // band, so the cost per pixel does not grow with the bands. The order of additions is fixed.
+    // band, so the cost per pixel does not grow with the bands. The order of additions is fixed. `zones`,
+    // when given, receives each zone that got a sum (once, in first-touch order).
     void weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, const double* weight, const int* zone,
-                       const Eigen::ArrayXXd& cells, std::vector<double>& out);
+                       const Eigen::ArrayXXd& cells, std::vector<double>& out,
+                       std::vector<int>* zones = nullptr);
 
     // Only the sum of the bands will be asked for (read_at with sum_bands): the bands are added per source
     // cell as they are read (NaN if any band is) and only the sum is resampled, so a 12-band layer costs as

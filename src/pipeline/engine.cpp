@@ -195,10 +195,12 @@ private:
             sums.add_monthly(source, b_.zone.segment(s.offset, s.count), monthly_.rows, monthly_.kwh);
             return;
         }
-        month_totals_.assign(size_t(in_.zones.zones().size() + 1) * 12, 0.0);
+        // All 0 between calls: add_monthly_totals clears the zones it adds.
+        month_totals_.resize(size_t(in_.zones.zones().size() + 1) * 12, 0.0);
+        span_zones_.clear();
         ghi_->weighted_sums(window_, span_all_, monthly_.weight, b_.zone.data() + s.offset, nodes[pass].months,
-                            month_totals_);
-        sums.add_monthly_totals(source, month_totals_);
+                            month_totals_, &span_zones_);
+        sums.add_monthly_totals(source, month_totals_, span_zones_);
     }
 
     void run_kernels(Span s, size_t pass, const SkyContext& sky, ZoneSums& sums) {
@@ -410,6 +412,7 @@ private:
     std::vector<PlaneNodes> roof_nodes_, land_nodes_;  // per scenario pass, when transposed on the lattice
     Eigen::ArrayXi span_all_;                   // window indices of the span's pixels
     std::vector<double> month_totals_;
+    std::vector<int> span_zones_;  // add_monthly: the zones weighted_sums added to
     Columns values_;
     MonthlyEnergy monthly_;  // one source's monthly energy of the current span
     ColumnPlan plan_;  // the columns of values_ the kernels write, and how ZoneSums adds them
