@@ -207,6 +207,7 @@ void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, 
         throw std::logic_error("weighted_sums: not the lattice of this window");
     const Eigen::Index bands = cells.cols();
     split_runs(w, pixels, /*lattice=*/true);
+    for (ZoneWeights& zw : zone_weights_) zw.zone = -1;
     int last_zone = -1;
     for (const Run& run : runs_) {
         const double t = run.t;
@@ -228,14 +229,33 @@ void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, 
             const double sum_w = sum_wide(wp, end - a), sum_wt = dot_wide(wp, node_col_t_.data() + x, end - a);
             const double A = sum_w - sum_wt, B = sum_wt;  // Σ w·(1 − tx), Σ w·tx
             const int64_t c00 = int64_t(run.line) * nodes_w_ + node_col_(x), c10 = c00 + nodes_w_;
-            double* dst = out.data() + size_t(z) * size_t(bands);
-            for (Eigen::Index b = 0; b < bands; ++b) {
-                const double* S = cells.col(b).data();
-                dst[b] += (1 - t) * (S[c00] * A + S[c00 + 1] * B) + t * (S[c10] * A + S[c10 + 1] * B);
-            }
+            // Each node's weight per zone first; the bands once per node below, not once per stretch.
+            ZoneWeights& zw = zone_weights(z, int64_t(nodes_w_) * nodes_h_);
+            zw.add(c00, (1 - t) * A), zw.add(c00 + 1, (1 - t) * B), zw.add(c10, t * A), zw.add(c10 + 1, t * B);
             a = end;
         }
     }
+    for (ZoneWeights& zw : zone_weights_) {
+        double* dst = out.data() + size_t(zw.zone) * size_t(bands);
+        for (const int64_t node : zw.nodes) {
+            for (Eigen::Index b = 0; b < bands; ++b) dst[b] += zw.weight[size_t(node)] * cells(node, b);
+            zw.weight[size_t(node)] = 0;
+        }
+        zw.nodes.clear();
+    }
+}
+
+// The node weights of a zone in this weighted_sums call: its slot, or a free one (zone −1, weights 0).
+RasterReader::ZoneWeights& RasterReader::zone_weights(int zone, int64_t nodes) {
+    ZoneWeights* free = nullptr;
+    for (ZoneWeights& zw : zone_weights_) {
+        if (zw.zone == zone) return zw;
+        if (zw.zone < 0 && !free) free = &zw;
+    }
+    if (!free) free = &zone_weights_.emplace_back();
+    free->zone = zone;
+    free->weight.resize(size_t(nodes), 0.0);  // 0 already where it was used (cleared after each call)
+    return *free;
 }
 
 template <class Out>

@@ -141,6 +141,19 @@ private:
         double t;            // weight of the line below
     };
     std::vector<Run> runs_;
+    // weighted_sums: per zone, the weight of each lattice node (0 where unused) and the nodes used.
+    struct ZoneWeights {
+        int zone = -1;
+        std::vector<double> weight;
+        std::vector<int64_t> nodes;
+        void add(int64_t node, double v) {
+            if (v == 0) return;
+            if (weight[size_t(node)] == 0) nodes.push_back(node);
+            weight[size_t(node)] += v;
+        }
+    };
+    std::vector<ZoneWeights> zone_weights_;
+    ZoneWeights& zone_weights(int zone, int64_t nodes);
     std::vector<CellRun> cell_runs_;  // read_nearest: the source cell of each pixel, by runs
 };
 
