@@ -208,7 +208,6 @@ void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, 
     const Eigen::Index bands = cells.cols();
     split_runs(w, pixels, /*lattice=*/true);
     for (ZoneWeights& zw : zone_weights_) zw.zone = -1;
-    int last_zone = -1;
     for (const Run& run : runs_) {
         const double t = run.t;
         for (int a = 0; a < run.len;) {
@@ -223,8 +222,6 @@ void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, 
                         end = b;
                         break;
                     }
-            if (zones && z != last_zone && std::find(zones->begin(), zones->end(), z) == zones->end()) zones->push_back(z);
-            last_zone = z;
             const double* wp = weight + run.first + a;
             const double sum_w = sum_wide(wp, end - a), sum_wt = dot_wide(wp, node_col_t_.data() + x, end - a);
             const double A = sum_w - sum_wt, B = sum_wt;  // Σ w·(1 − tx), Σ w·tx
@@ -236,6 +233,8 @@ void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, 
         }
     }
     for (ZoneWeights& zw : zone_weights_) {
+        if (zw.zone < 0) continue;  // a slot this call did not use
+        if (zones) zones->push_back(zw.zone);
         double* dst = out.data() + size_t(zw.zone) * size_t(bands);
         for (const int64_t node : zw.nodes) {
             for (Eigen::Index b = 0; b < bands; ++b) dst[b] += zw.weight[size_t(node)] * cells(node, b);

@@ -43,9 +43,10 @@ public:
                            Eigen::ArrayXd& out);
     // Σ weight_p · v_b(p) over the listed pixels into out[zone_p · cells.cols() + b], with v_b the bilinear
     // value of column b of `cells` at pixel p (what interpolate_cells gives, summed in another order):
-    // per run of pixels in one row, zone and source column, two weighted sums and four cell values per
-    // band, so the cost per pixel does not grow with the bands. The order of additions is fixed. `zones`,
-    // when given, receives each zone that got a sum (once, in first-touch order).
+    // per run of pixels in one row, zone and source column, two weighted sums, added to the weights of the
+    // four lattice nodes around it for its zone; each node used then adds weight × its value per band, so the
+    // cost per pixel does not grow with the bands. The order of additions is fixed. `zones`,
+    // when given, receives each zone that got a sum (once each).
     void weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, const double* weight, const int* zone,
                        const Eigen::ArrayXXd& cells, std::vector<double>& out,
                        std::vector<int>* zones = nullptr);

@@ -8,6 +8,7 @@
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cmath>
@@ -684,7 +685,10 @@ TEST_CASE("raster input: source cells, interpolated and summed with weights, giv
             Eigen::ArrayXi zone(pixels.size());
             for (Eigen::Index j = 0; j < pixels.size(); ++j) weight(j) = j % 4 == 0 ? 0.0 : 0.5 + j % 7, zone(j) = 1 + (j / 5) % 2;
             std::vector<double> sums(3 * 12, 0.0);
-            reader.weighted_sums(w, pixels, weight.data(), zone.data(), *cells, sums);
+            std::vector<int> touched;
+            reader.weighted_sums(w, pixels, weight.data(), zone.data(), *cells, sums, &touched);
+            std::sort(touched.begin(), touched.end());
+            CHECK(touched == std::vector<int>{1, 2});  // the zones it added to, once each
             for (int z = 1; z <= 2; ++z)
                 for (int b = 0; b < 12; ++b) {
                     double want = 0;
