@@ -25,15 +25,15 @@ public:
     // sx, sy sized w*h (window of `from`), NaN where the transform fails.
     void map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) const;
     // The cells of a width × height raster of `to` that hold the pixel centres of w, as runs in pixel
-    // order: floor(sx), floor(sy) of map(), found per lattice cell (16 × 16 pixels) or per 16 pixels of
-    // a row where their corners or ends lie well inside one cell, pixel by pixel elsewhere.
+    // order: floor(sx), floor(sy) of map(), found per lattice cell (step × step pixels) where its corners
+    // lie well inside one cell, else per row stretch cut where the row crosses cell edges (pixel_mapper.cpp).
     void cell_runs(const Window& w, int width, int height, std::vector<CellRun>& out) const;
     // Same CRS and no rotation: source column depends on the column only, source row on the row only.
     bool axis_aligned() const;
 
 private:
     struct Lattice {  // exact transforms at every step_-th column and row of `from`, in `to` pixel coordinates
-        int c0 = 0, r0 = 0;  // first node, in units of 16 pixels
+        int c0 = 0, r0 = 0;  // first node, in units of step_ pixels
         size_t ncol = 0, nrow = 0;
         std::vector<double> x, y;
     };
