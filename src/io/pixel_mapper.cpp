@@ -21,7 +21,6 @@ int lattice_step(const GridSpec& g) {
     return step;
 }
 
-int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 }  // namespace
 
 PixelMapper::PixelMapper(const GridSpec& from, const GridSpec& to)
@@ -42,9 +41,9 @@ bool PixelMapper::axis_aligned() const {
 // to the same point in whatever window it is read, so the pre-pass that counts pixel centres per
 // source cell and the reads that share each cell's value agree pixel for pixel.
 void PixelMapper::build_lattice(const Window& w, Lattice& l) const {
-    l.c0 = floor_div(w.x0, step_), l.r0 = floor_div(w.y0, step_);
-    l.ncol = size_t(floor_div(w.x0 + w.width - 1, step_) + 2 - l.c0);
-    l.nrow = size_t(floor_div(w.y0 + w.height - 1, step_) + 2 - l.r0);
+    l.c0 = node_of(w.x0), l.r0 = node_of(w.y0);
+    l.ncol = size_t(node_of(w.x0 + w.width - 1) + 2 - l.c0);
+    l.nrow = size_t(node_of(w.y0 + w.height - 1) + 2 - l.r0);
     const size_t n = l.ncol * l.nrow;
     l.x.resize(n), l.y.resize(n);
     for (size_t j = 0; j < l.nrow; ++j)
@@ -87,14 +86,13 @@ void PixelMapper::for_each_row(const Window& w, Visit&& visit) const {
     // Exact transforms on the lattice, bilinear in between.
     const Lattice& l = lattice_;
     for (int r = 0; r < w.height; ++r) {
-        const int gr = w.y0 + r, j = floor_div(gr, step_);
+        const int gr = w.y0 + r, j = node_of(gr);
         const double tr = double(gr - j * step_) / step_;
         const size_t row0 = size_t(j - l.r0) * l.ncol, row1 = row0 + l.ncol;
         visit(r, [&](int c, double& x, double& y) {
-            // step_ is a power of two: a shift is floor_div, and 1 / step_ is exact
-            const int gc = w.x0 + c, i = gc >> shift_;
+            const int gc = w.x0 + c, i = node_of(gc);
             const size_t i0 = size_t(i - l.c0), i1 = i0 + 1;
-            const double tc = double(gc - i * step_) * (1.0 / step_);
+            const double tc = double(gc - i * step_) * (1.0 / step_);  // exact: step_ is a power of two
             auto lerp2 = [&](const std::vector<double>& L) {
                 const double a = L[row0 + i0] * (1 - tc) + L[row0 + i1] * tc;
                 const double b = L[row1 + i0] * (1 - tc) + L[row1 + i1] * tc;
@@ -189,9 +187,9 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
     }
     for_each_row(w, [&](int r, auto at) {
         const int64_t row = int64_t(r) * w.width;
-        const size_t lattice_row = ct_ ? size_t(floor_div(w.y0 + r, step_) - l.r0) * ncell : 0;
+        const size_t lattice_row = ct_ ? size_t(node_of(w.y0 + r) - l.r0) * ncell : 0;
         for (int a = 0; a < w.width;) {
-            const int node = floor_div(w.x0 + a, step_);
+            const int node = node_of(w.x0 + a);
             const int b = std::min(w.width, (node + 1) * step_ - w.x0);  // pixels [a, b): one lattice cell
             if (ct_ && uniform_[lattice_row + size_t(node - l.c0)] != kMixed) {
                 add(row + a, row + b, uniform_[lattice_row + size_t(node - l.c0)]);

@@ -44,6 +44,8 @@ private:
     GridSpec grid_;
     int step_;  // lattice spacing in grid pixels, a power of two (pixel_mapper.cpp)
     int shift_;  // log2(step_)
+    // The lattice node at or before grid column (or row) px, counted from the grid's origin: floor(px / step_).
+    int node_of(int px) const { return px >> shift_; }
     std::array<double, 6> inv_src_{};
     std::unique_ptr<OGRCoordinateTransformation> ct_;  // null for the same CRS
     mutable Lattice lattice_;               // scratch

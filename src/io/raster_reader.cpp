@@ -51,8 +51,8 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
     buf.resize(int64_t(w) * h, in_.bands);
     for (int b = 0; b < in_.bands; ++b) {
         double* dst = buf.col(b).data();
-        auto read_band = [&] {
-            if (ds_->GetRasterBand(b + 1)->RasterIO(GF_Read, x0, y0, w, h, dst, w, h, GDT_Float64, 0, 0) != CE_None)
+        auto read_band = [&](void* data, GDALDataType as) {
+            if (ds_->GetRasterBand(b + 1)->RasterIO(GF_Read, x0, y0, w, h, data, w, h, as, 0, 0) != CE_None)
                 throw DataError(fmt::format("{}: read error in band {} at pixel ({}, {}): {}", in_.path, b + 1, x0, y0,
                                             CPLGetLastErrorMsg()));
         };
@@ -61,14 +61,8 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
         const GDALDataType type = ds_->GetRasterBand(b + 1)->GetRasterDataType();
         const bool as_float = type == GDT_Float32 || type == GDT_Byte || type == GDT_Int16 || type == GDT_UInt16;
         const int64_t n = int64_t(w) * h;
-        if (as_float) {
-            floats_.resize(size_t(n));
-            if (ds_->GetRasterBand(b + 1)->RasterIO(GF_Read, x0, y0, w, h, floats_.data(), w, h, GDT_Float32, 0, 0) != CE_None)
-                throw DataError(fmt::format("{}: read error in band {} at pixel ({}, {}): {}", in_.path, b + 1, x0, y0,
-                                            CPLGetLastErrorMsg()));
-        } else {
-            read_band();
-        }
+        if (as_float) floats_.resize(size_t(n));
+        read_band(as_float ? static_cast<void*>(floats_.data()) : dst, as_float ? GDT_Float32 : GDT_Float64);
         // One vectorised pass tests the range, turns nodata to NaN and counts values above warn_above; only
         // when it finds a bad value is the band read again, for the scalar search that names it.
         Eigen::Map<Eigen::ArrayXd> v(dst, n);
@@ -91,7 +85,7 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
         if (as_float) check(floats_.data(), dst);
         else check(dst, dst);
         if (bad > 0) {
-            read_band();  // the values as read, for the message
+            read_band(dst, GDT_Float64);  // the values as read, for the message
             for (int64_t i = 0; i < v.size(); ++i) {
                 const double x = v(i);
                 if (fine(x)) continue;
@@ -201,7 +195,7 @@ bool same_value(const int* __restrict v, int n) {
 }  // namespace
 
 void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, const double* weight, const int* zone,
-                                 const Eigen::ArrayXXd& cells, std::vector<double>& out, std::vector<int>* zones) {
+                                 const Eigen::ArrayXXd& cells, std::vector<double>& out, std::vector<int>& zones) {
     use_window(w);
     if (!separable_ || cells.rows() != int64_t(nodes_w_) * nodes_h_)
         throw std::logic_error("weighted_sums: not the lattice of this window");
@@ -234,7 +228,7 @@ void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, 
     }
     for (ZoneWeights& zw : zone_weights_) {
         if (zw.zone < 0) continue;  // a slot this call did not use
-        if (zones) zones->push_back(zw.zone);
+        zones.push_back(zw.zone);
         double* dst = out.data() + size_t(zw.zone) * size_t(bands);
         for (const int64_t node : zw.nodes) {
             for (Eigen::Index b = 0; b < bands; ++b) dst[b] += zw.weight[size_t(node)] * cells(node, b);

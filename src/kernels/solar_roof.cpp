@@ -40,15 +40,17 @@ void roof_validity(const double* __restrict R, const double* __restrict H_year, 
 void roof_plane(const double* __restrict eligible, const double* __restrict H_plane, const double* __restrict shade,
                 const double* __restrict inclusion, double* __restrict plane, double* __restrict plane_included,
                 Eigen::Index n) {
+    if (!shade && !inclusion) {  // the usable column is the plane column: both written in one pass
+        for (Eigen::Index i = 0; i < n; ++i) plane_included[i] = plane[i] = eligible[i] * H_plane[i];
+        return;
+    }
     if (shade)
         for (Eigen::Index i = 0; i < n; ++i) plane[i] = eligible[i] * (H_plane[i] * shade[i]);
-    else if (!inclusion)  // the usable column is the plane column: both written in one pass
-        for (Eigen::Index i = 0; i < n; ++i) plane_included[i] = plane[i] = eligible[i] * H_plane[i];
     else
         for (Eigen::Index i = 0; i < n; ++i) plane[i] = eligible[i] * H_plane[i];
     if (inclusion)
         for (Eigen::Index i = 0; i < n; ++i) plane_included[i] = plane[i] * inclusion[i];
-    else if (shade)
+    else
         for (Eigen::Index i = 0; i < n; ++i) plane_included[i] = plane[i];
 }
 

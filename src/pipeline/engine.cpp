@@ -199,7 +199,7 @@ private:
         month_totals_.resize(size_t(in_.zones.zones().size() + 1) * 12, 0.0);
         span_zones_.clear();
         ghi_->weighted_sums(window_, span_all_, monthly_.weight, b_.zone.data() + s.offset, nodes[pass].months,
-                            month_totals_, &span_zones_);
+                            month_totals_, span_zones_);
         sums.add_monthly_totals(source, month_totals_, span_zones_);
     }
 
@@ -363,8 +363,7 @@ private:
             j += n;
         };
         if (landuse_->runs_by_cell(w, in_zone_, zone_run_start_, add)) return;
-        landuse_->read_at(w, in_zone_, buf_);
-        last = NAN, last_k = -1;
+        landuse_->read_at(w, in_zone_, buf_);  // runs_by_cell called nothing: last and j are as set above
         for (j = 0; j < buf_.rows(); ++j) {
             const double v = buf_(j, 0);
             if (v != last) last_k = class_index(v, w, j), last = v;

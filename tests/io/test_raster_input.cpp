@@ -686,7 +686,7 @@ TEST_CASE("raster input: source cells, interpolated and summed with weights, giv
             for (Eigen::Index j = 0; j < pixels.size(); ++j) weight(j) = j % 4 == 0 ? 0.0 : 0.5 + j % 7, zone(j) = 1 + (j / 5) % 2;
             std::vector<double> sums(3 * 12, 0.0);
             std::vector<int> touched;
-            reader.weighted_sums(w, pixels, weight.data(), zone.data(), *cells, sums, &touched);
+            reader.weighted_sums(w, pixels, weight.data(), zone.data(), *cells, sums, touched);
             std::sort(touched.begin(), touched.end());
             CHECK(touched == std::vector<int>{1, 2});  // the zones it added to, once each
             for (int z = 1; z <= 2; ++z)
