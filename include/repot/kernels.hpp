@@ -46,7 +46,14 @@ struct MonthlyEnergy {
     Eigen::ArrayXd shaded;
 };
 
-void coverage_kernel(const Block& b, Span s, Columns& out);
+// Which layers have a value at every pixel of a span (coverage_kernel tells): their coverage counts equal
+// the pixel count, and columns that differ only where a layer lacks a value are equal (plan_equal_columns).
+struct CompleteLayers {
+    bool roof = false, ghi = false;
+    bool operator==(const CompleteLayers&) const = default;
+};
+
+CompleteLayers coverage_kernel(const Block& b, Span s, Columns& out);
 void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const SkyContext& sky, Columns& out,
                        MonthlyEnergy* monthly = nullptr);
 void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const LandUseTable& classes,
@@ -92,9 +99,10 @@ void for_each_class_run(const int* cls, Eigen::Index n, const LandUseTable& clas
         i = end;
     }
 }
-// The columns the kernels write that equal another column, or 1, in every pixel of blocks with b's
-// layers (classes: a land-use table is given): plan.copies and plan.ones (equal_columns.cpp).
-void plan_equal_columns(const Block& b, bool classes, ColumnPlan& plan);
+// The columns the kernels write that equal another column, or 1, in every pixel of a span with b's
+// layers (classes: a land-use table is given) and the span's complete layers: plan.copies and plan.ones
+// (equal_columns.cpp).
+void plan_equal_columns(const Block& b, bool classes, CompleteLayers complete, ColumnPlan& plan);
 // Positions where v > 0 (NaN is not): the pixels that carry panels.
 std::vector<Eigen::Index> positive_rows(const Eigen::Ref<const Eigen::ArrayXd>& v);
 // Monthly GHI (rows.size() × 12) of the span positions `rows` (ascending, not empty), which must carry

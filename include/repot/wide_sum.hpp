@@ -26,18 +26,20 @@ inline double dot_wide(const double* a, const double* b, int64_t n) {
     return s;
 }
 
-// Σ round(a / quantum) in quanta, each term rounded to the nearest whole number (ties to even) by the
-// usual 1.5 · 2^52 addition. The result is a whole number, exact while |Σ| < 2^53 (the caller checks),
-// so it does not depend on how the terms are grouped. inv_quantum = 1 / quantum, a power of two.
-inline double sum_quanta(const double* a, int64_t n, double inv_quantum) {
-    constexpr double kRound = 6755399441055744.0;  // 1.5 · 2^52: adding it leaves no fraction bits
+// Σ round(a / quantum) in quanta, each term rounded to the nearest whole number of quanta (ties to even)
+// by adding and subtracting 1.5 · 2^52 quanta: a multiple of the quantum is left, and the sum of such
+// multiples is exact while it stays below 2^53 quanta (the caller checks). So the result does not depend
+// on how the terms are grouped. quantum: a power of two, so scaling by it is exact and rounds nothing —
+// the same terms as rounding a / quantum, without a multiplication per term.
+inline double sum_quanta(const double* a, int64_t n, double quantum) {
+    const double shift = 6755399441055744.0 * quantum;  // 1.5 · 2^52 quanta: no fraction of a quantum survives
     double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     int64_t i = 0;
     for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; ++k) part[k] += (a[i + k] * inv_quantum + kRound) - kRound;
+        for (int k = 0; k < 8; ++k) part[k] += (a[i + k] + shift) - shift;
     double s = ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
-    for (; i < n; ++i) s += (a[i] * inv_quantum + kRound) - kRound;
-    return s;
+    for (; i < n; ++i) s += (a[i] + shift) - shift;
+    return s / quantum;
 }
 
 }  // namespace repot

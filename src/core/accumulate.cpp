@@ -66,7 +66,7 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
             // Pixel counts hold whole numbers: their plain sum is exact already, and so is its scaling to
             // quanta (a power of two) — one addition per value instead of a rounding.
             const double quanta = is_count(Q(q)) ? sum_wide(v, end - start) / quantum_[size_t(q)]
-                                                 : sum_quanta(v, end - start, 1.0 / quantum_[size_t(q)]);
+                                                 : sum_quanta(v, end - start, quantum_[size_t(q)]);
             // Whole numbers below 2^53 add exactly in double; a larger run sum may have rounded.
             if (!(std::abs(quanta) < 0x1p53))
                 throw std::overflow_error("pixel values beyond what can be summed exactly (such as roofs over 16 times their pixel's area)");
@@ -81,7 +81,7 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
 void ZoneSums::add_repeated(int slot, Q q, double value, int64_t n) {
     if (slot < 0 || slot > zones_) throw std::out_of_range("zone index out of range");
     touch(slot);
-    fixed_[size_t(slot) * q_count + q] += __int128(int64_t(sum_quanta(&value, 1, 1.0 / quantum_[size_t(q)]))) * n;
+    fixed_[size_t(slot) * q_count + q] += __int128(int64_t(sum_quanta(&value, 1, quantum_[size_t(q)]))) * n;
 }
 
 void ZoneSums::add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ref<const Eigen::ArrayXi>& cls) {

@@ -194,8 +194,8 @@ bool same_value(const int* __restrict v, int n) {
 }
 }  // namespace
 
-void RasterReader::weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, const double* weight, const int* zone,
-                                 const Eigen::ArrayXXd& cells, std::vector<double>& out, std::vector<int>& zones) {
+void RasterReader::weighted_sums(const Window& w, const Eigen::Ref<const Eigen::ArrayXi>& pixels, const double* weight,
+                                 const int* zone, const Eigen::ArrayXXd& cells, std::vector<double>& out, std::vector<int>& zones) {
     use_window(w);
     if (!separable_ || cells.rows() != int64_t(nodes_w_) * nodes_h_)
         throw std::logic_error("weighted_sums: not the lattice of this window");
@@ -539,7 +539,7 @@ void RasterReader::interpolate_at(const Window& w, const Eigen::ArrayXi& pixels,
 }
 
 // The listed pixels ascend: split them once into runs of neighbours within a row.
-void RasterReader::split_runs(const Window& w, const Eigen::ArrayXi& pixels, bool lattice) {
+void RasterReader::split_runs(const Window& w, const Eigen::Ref<const Eigen::ArrayXi>& pixels, bool lattice) {
     const Eigen::ArrayXi& line = lattice ? node_row_ : row_line_;
     const Eigen::ArrayXd& weight = lattice ? node_row_t_ : row_t_;
     const Eigen::Index n = pixels.size();

@@ -47,7 +47,7 @@ public:
     // four lattice nodes around it for its zone; each node used then adds weight × its value per band, so the
     // cost per pixel does not grow with the bands. The order of additions is fixed. `zones` receives each
     // zone that got a sum (once each).
-    void weighted_sums(const Window& w, const Eigen::ArrayXi& pixels, const double* weight, const int* zone,
+    void weighted_sums(const Window& w, const Eigen::Ref<const Eigen::ArrayXi>& pixels, const double* weight, const int* zone,
                        const Eigen::ArrayXXd& cells, std::vector<double>& out, std::vector<int>& zones);
 
     // Only the sum of the bands will be asked for (read_at with sum_bands): the bands are added per source
@@ -93,7 +93,7 @@ private:
     void x_lines(const double* cells, double* lines, int width) const;
     // Runs of listed pixels in one row, with the row's line and weight in the source cells or (lattice)
     // in the nodes of source_cells.
-    void split_runs(const Window& w, const Eigen::ArrayXi& pixels, bool lattice = false);
+    void split_runs(const Window& w, const Eigen::Ref<const Eigen::ArrayXi>& pixels, bool lattice = false);
     // Writes band b of the listed pixels at out + b · pixels.size().
     void interpolate_at(const Window& w, const Eigen::ArrayXi& pixels, double* out, int first_band, int bands);
 

@@ -4,11 +4,15 @@ namespace repot {
 
 namespace {
 // valid = 1 where v has a value, else 0; value = v there, else 0 (a vectorised loop: kernels.hpp).
-void split_valid(const double* __restrict v, double* __restrict valid, double* __restrict value, Eigen::Index n) {
+// Returns whether every pixel has a value.
+bool split_valid(const double* __restrict v, double* __restrict valid, double* __restrict value, Eigen::Index n) {
+    Eigen::Index count = 0;  // an integer sum: the compiler may reorder it, so the loop vectorises
     for (Eigen::Index i = 0; i < n; ++i) {
         valid[i] = v[i] == v[i] ? 1.0 : 0.0;
         value[i] = v[i] == v[i] ? v[i] : 0.0;
+        count += v[i] == v[i];
     }
+    return count == n;
 }
 
 // 1 where a pixel has a land-use class (index ≥ 0).
@@ -23,13 +27,16 @@ void all_valid(const double* __restrict count, double layers, double* __restrict
 
 // Which layers have a value, per pixel: the numerators of each zone's coverage shares. The roof and
 // terrain screening layers are counted by the kernels that use them, over the pixels that need them.
-void coverage_kernel(const Block& b, Span s, Columns& out) {
+CompleteLayers coverage_kernel(const Block& b, Span s, Columns& out) {
     const Eigen::Index n = s.count;
+    CompleteLayers complete;
     out.col(q_pixels).setOnes();
     if (b.roof.size())
-        split_valid(b.roof.data() + s.offset, out.col(q_roof_valid_px).data(), out.col(q_roof_area_m2).data(), n);
+        complete.roof = split_valid(b.roof.data() + s.offset, out.col(q_roof_valid_px).data(),
+                                    out.col(q_roof_area_m2).data(), n);
     if (b.ghi_year.size())
-        split_valid(b.ghi_year.data() + s.offset, out.col(q_ghi_valid_px).data(), out.col(q_ghi_sum_kwh_m2).data(), n);
+        complete.ghi = split_valid(b.ghi_year.data() + s.offset, out.col(q_ghi_valid_px).data(),
+                                   out.col(q_ghi_sum_kwh_m2).data(), n);
     if (b.temperature.size()) {
         const Eigen::ArrayXd t = b.temperature.middleRows(s.offset, n).rowwise().mean();
         split_valid(t.data(), out.col(q_temperature_valid_px).data(), out.col(q_temperature_sum_c).data(), n);
@@ -43,6 +50,7 @@ void coverage_kernel(const Block& b, Span s, Columns& out) {
                     out.col(q_heat_demand_gj).data(), n);
     if (b.inclusion_layers > 0)
         all_valid(b.inclusion_valid.data() + s.offset, b.inclusion_layers, out.col(q_inclusion_valid_px).data(), n);
+    return complete;
 }
 
 }  // namespace repot

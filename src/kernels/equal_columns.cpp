@@ -5,14 +5,25 @@
 
 namespace repot {
 
-void plan_equal_columns(const Block& b, bool classes, ColumnPlan& plan) {
+void plan_equal_columns(const Block& b, bool classes, CompleteLayers complete, ColumnPlan& plan) {
     plan.copies.clear(), plan.ones.clear();
     auto copy = [&](Q q, Q same) { plan.copies.emplace_back(q, same); };
     plan.ones.push_back(q_pixels);  // coverage_kernel: every pixel
-    if (b.roof.size() && b.ghi_year.size()) {
-        // solar_roof_kernel: without slope and shade layers every roof pixel is a face with all its layers;
-        // without inclusion layers nothing is left out of the usable tier.
-        if (!b.slope.size() && !b.shade.size()) copy(q_roof_face_px, q_roof_px);
+    // coverage_kernel: a complete layer has a value at every pixel.
+    const bool roof = b.roof.size() > 0, ghi = b.ghi_year.size() > 0;
+    if (roof && complete.roof) plan.ones.push_back(q_roof_valid_px);
+    if (ghi && complete.ghi) plan.ones.push_back(q_ghi_valid_px);
+    if (roof && ghi) {
+        // solar_roof_kernel: a pixel is in the theoretical tier where roof and GHI have values; with a
+        // complete GHI, wherever the roof has one, and its eligible roof is its roof unless slope or shade
+        // layers screen faces.
+        const bool screened = b.slope.size() || b.shade.size();
+        if (complete.ghi && complete.roof) plan.ones.push_back(q_roof_pv_px);
+        else if (complete.ghi) copy(q_roof_pv_px, q_roof_valid_px);
+        if (complete.ghi && !screened) copy(q_eligible_roof_m2, q_roof_area_m2);
+        // Without slope and shade layers every roof pixel is a face with all its layers; without
+        // inclusion layers nothing is left out of the usable tier.
+        if (!screened) copy(q_roof_face_px, q_roof_px);
         if (!b.inclusion.size()) copy(q_roof_plane_included_kwh, q_roof_plane_kwh);
     }
     // solar_land_kernel: the usable tier is the technical one without inclusion and terrain-slope layers.

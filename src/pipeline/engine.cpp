@@ -130,7 +130,6 @@ private:
             if (ghi_ && monthly_ghi_ && in_.ghi->bands == 12) read_monthly_ghi(w, off / kSpan);
             for (size_t p = 0; p < passes_.size(); ++p) {
                 if (ghi_ && monthly_ghi_ && in_.ghi->bands == 1) split_monthly_ghi(off / kSpan, passes_[p].scenario->irradiation);
-                if (!roof_nodes_.empty() || !land_nodes_.empty()) span_all_ = in_zone_.segment(off, s.count);
                 lend_planes(p);  // the pass's planes into the block while its kernels run, then back
                 run_kernels(s, p, SkyContext{month_sky, passes_[p].table}, sums[p]);
                 lend_planes(p);
@@ -198,7 +197,7 @@ private:
         // All 0 between calls: add_monthly_totals clears the zones it adds.
         month_totals_.resize(size_t(in_.zones.zones().size() + 1) * 12, 0.0);
         span_zones_.clear();
-        ghi_->weighted_sums(window_, span_all_, monthly_.weight, b_.zone.data() + s.offset, nodes[pass].months,
+        ghi_->weighted_sums(window_, in_zone_.segment(s.offset, s.count), monthly_.weight, b_.zone.data() + s.offset, nodes[pass].months,
                             month_totals_, span_zones_);
         sums.add_monthly_totals(source, month_totals_, span_zones_);
     }
@@ -214,7 +213,7 @@ private:
             // Later scenario passes of the same span keep what does not depend on the scenario: the
             // coverage counts, and ground heat unless a heat-demand raster caps it per pixel.
             const bool first_pass = pass == 0;
-            if (first_pass) coverage_kernel(b_, s, values_);
+            if (first_pass) complete_ = coverage_kernel(b_, s, values_);
             solar_roof_kernel(b_, s, sc.solar_roof, sky, values_, &monthly_);
             add_monthly(MonthlySource::solar_roof, s, roof_nodes_, pass, sums);
             if (in_.classes) {
@@ -224,7 +223,7 @@ private:
             solar_heat_kernel(b_, s, sc.solar_roof, sc.solar_heat, values_);
             if (first_pass || b_.heat_demand.size())
                 ground_heat_kernel(b_, s, sc.ground_heat, in_.classes ? &*in_.classes : nullptr, values_);
-            if (fresh) plan_columns();
+            if (fresh || complete_ != plan_complete_) plan_columns();
             sums.add(b_.zone.segment(s.offset, s.count), values_, plan_);
             if (sink_) keep_pixel_values(s);
         }
@@ -234,7 +233,8 @@ private:
     // column or the pixel count are added without reading them, the others summed.
     void plan_columns() {
         auto written = [&](int q) { return !std::isnan(values_(0, q)); };
-        plan_equal_columns(b_, in_.classes.has_value(), plan_);
+        plan_equal_columns(b_, in_.classes.has_value(), complete_, plan_);
+        plan_complete_ = complete_;
         std::erase_if(plan_.copies, [&](const auto& c) { return !written(c.first) || !written(c.second); });
         std::erase_if(plan_.ones, [&](int q) { return !written(q); });
         std::vector<bool> derived(q_count, false);
@@ -409,12 +409,12 @@ private:
     std::vector<CellShare> population_runs_;
     std::vector<Eigen::Index> zone_run_start_;  // positions in the block's pixels where a zone's run begins
     std::vector<PlaneNodes> roof_nodes_, land_nodes_;  // per scenario pass, when transposed on the lattice
-    Eigen::ArrayXi span_all_;                   // window indices of the span's pixels
     std::vector<double> month_totals_;
     std::vector<int> span_zones_;  // add_monthly: the zones weighted_sums added to
     Columns values_;
     MonthlyEnergy monthly_;  // one source's monthly energy of the current span
     ColumnPlan plan_;  // the columns of values_ the kernels write, and how ZoneSums adds them
+    CompleteLayers complete_, plan_complete_;  // the span's complete layers, and those plan_ is for
     Eigen::ArrayXXd buf_;
 };
 

@@ -386,13 +386,16 @@ TEST_CASE("roof kernel: monthly GHI kept only on roofs (ghi_row), in a span that
 
 TEST_CASE("equal columns: every column the plan derives equals its source column, or 1, pixel by pixel") {
     // The kernels on blocks with and without each layer the rules depend on; pixels with and without
-    // roof, GHI, class and screening values, so a rule that held by accident on full data would fail.
+    // roof, GHI, class and screening values, so a rule that held by accident on full data would fail;
+    // roof and GHI also complete (a value at every pixel), which coverage_kernel must tell.
     const LandUseTable t = LandUseTable::l03b_default();
     const int wasteland = t.index_of(600), river = t.index_of(1100), paddy = t.index_of(100);
-    for (int layers = 0; layers < 16; ++layers) {
+    for (int layers = 0; layers < 64; ++layers) {
         const bool classes = layers & 1, sloped = layers & 2, inclusion = layers & 4, terrain = layers & 8;
+        const bool roof_complete = layers & 16, ghi_complete = layers & 32;
         CAPTURE(layers);
-        Block b = make_block({20, kNaN, 0, 35, 150, 0, 7}, {1, 1, kNaN, 0.8, 1, 1.2, 1});
+        Block b = make_block({20, roof_complete ? 3 : kNaN, 0, 35, 150, 0, 7},
+                             {1, 1, ghi_complete ? 0.9 : kNaN, 0.8, 1, 1.2, 1});
         if (classes) b.landuse = (Eigen::ArrayXi(7) << wasteland, -1, river, paddy, wasteland, paddy, -1).finished();
         if (sloped) {
             b.slope = arr({10, 30, kNaN, 50, 0, 20, 5});
@@ -408,15 +411,18 @@ TEST_CASE("equal columns: every column the plan derives equals its source column
         Columns out = Columns::Constant(b.size(), q_count, kNaN);
         const Span s{0, b.size()};
         const Scenario sc;
-        coverage_kernel(b, s, out);
+        const CompleteLayers complete = coverage_kernel(b, s, out);
+        CHECK(complete.roof == roof_complete);
+        CHECK(complete.ghi == ghi_complete);
         solar_roof_kernel(b, s, sc.solar_roof, sky(), out);
         if (classes) solar_land_kernel(b, s, sc.solar_land, t, sky(), out);
         solar_heat_kernel(b, s, sc.solar_roof, sc.solar_heat, out);
         ground_heat_kernel(b, s, sc.ground_heat, classes ? &t : nullptr, out);
         ColumnPlan plan;
-        plan_equal_columns(b, classes, plan);
-        CHECK(plan.ones.size() == (classes ? 1u : 2u));
-        CHECK(plan.copies.size() == size_t(classes ? 1 + !sloped + !inclusion + (!inclusion && !terrain) : 1 + !sloped + !inclusion));
+        plan_equal_columns(b, classes, complete, plan);
+        CHECK(plan.ones.size() == size_t(1 + !classes + roof_complete + ghi_complete + (roof_complete && ghi_complete)));
+        CHECK(plan.copies.size() == size_t(1 + (classes && !inclusion && !terrain) + !sloped + !inclusion +
+                                           (ghi_complete && !roof_complete) + (ghi_complete && !sloped)));
         const std::vector<double> quantum = ZoneSums::quanta(b.pixel_area);
         for (const auto& [q, same] : plan.copies) {
             CAPTURE(q);
