@@ -7,6 +7,7 @@
 // -fno-trapping-math (CMakeLists.txt).
 #include <Eigen/Core>
 #include <algorithm>
+#include <bitset>
 #include <cmath>
 #include <optional>
 #include <vector>
@@ -21,6 +22,10 @@
 namespace repot {
 
 using Columns = Eigen::ArrayXXd;  // span × q_count
+// Columns a kernel may leave unwritten, one bit per quantity: the engine's plan derives them from other
+// columns (ColumnPlan) and nothing reads them. Only the columns named at each kernel are ever skipped;
+// an empty mask (the default) writes every column.
+using ColumnMask = std::bitset<q_count>;
 
 struct Span {
     Eigen::Index offset = 0, count = 0;
@@ -53,11 +58,15 @@ struct CompleteLayers {
     bool operator==(const CompleteLayers&) const = default;
 };
 
-CompleteLayers coverage_kernel(const Block& b, Span s, Columns& out);
+// skip: q_pixels.
+CompleteLayers coverage_kernel(const Block& b, Span s, Columns& out, const ColumnMask& skip = {});
+// skip: q_roof_face_px and q_roof_plane_included_kwh, where the block has no screening (slope, shade) and
+// no inclusion layer respectively (they are copies then).
 void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const SkyContext& sky, Columns& out,
-                       MonthlyEnergy* monthly = nullptr);
+                       MonthlyEnergy* monthly = nullptr, const ColumnMask& skip = {});
+// skip: q_land_plane_usable_kwh without inclusion and terrain-slope layers (a copy then).
 void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const LandUseTable& classes,
-                       const SkyContext& sky, Columns& out, MonthlyEnergy* monthly = nullptr);
+                       const SkyContext& sky, Columns& out, MonthlyEnergy* monthly = nullptr, const ColumnMask& skip = {});
 
 // Zone-level PV tiers from the kernels' sums (quantities.hpp): the linear parameters applied once per
 // zone, the same arithmetic for one scenario or many. Energies in kWh.
@@ -121,7 +130,9 @@ double solar_heat_factor(const SolarRoofParams& roof, const SolarHeatParams& p);
 
 // Ground-source heat, method.md §6: borehole fields under open ground (pixel minus roofs).
 // Without a land-use table every pixel is open ground with the scenario's default fraction.
-void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const LandUseTable* classes, Columns& out);
+// skip: q_ground_px and q_ground_field_m2 without classes and without a heat-demand layer.
+void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const LandUseTable* classes, Columns& out,
+                        const ColumnMask& skip = {});
 
 // Heat delivered by one borehole per year (GJ): L · q · t · COP/(COP−1).
 double borehole_heat_gj(const GroundHeatParams& p);

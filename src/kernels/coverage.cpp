@@ -27,10 +27,10 @@ void all_valid(const double* __restrict count, double layers, double* __restrict
 
 // Which layers have a value, per pixel: the numerators of each zone's coverage shares. The roof and
 // terrain screening layers are counted by the kernels that use them, over the pixels that need them.
-CompleteLayers coverage_kernel(const Block& b, Span s, Columns& out) {
+CompleteLayers coverage_kernel(const Block& b, Span s, Columns& out, const ColumnMask& skip) {
     const Eigen::Index n = s.count;
     CompleteLayers complete;
-    out.col(q_pixels).setOnes();
+    if (!skip[q_pixels]) out.col(q_pixels).setOnes();
     if (b.roof.size())
         complete.roof = split_valid(b.roof.data() + s.offset, out.col(q_roof_valid_px).data(),
                                     out.col(q_roof_area_m2).data(), n);

@@ -39,25 +39,29 @@ void ground_run(const ClassAttributes& c, const double* __restrict roof, double 
     }
 }
 // Without classes every pixel is land; the scenario's default fraction applies per zone
-// (ground_field_gj_per_m2).
-template <bool kRoof>
+// (ground_field_gj_per_m2). kCopies: write ground_px (1) and field_m2 (= open_m2) too.
+template <bool kRoof, bool kCopies>
 void ground_all(const double* __restrict roof, double area, double* __restrict ground_px, double* __restrict open_m2,
                 double* __restrict field_m2, Eigen::Index n) {
     for (Eigen::Index i = 0; i < n; ++i) {
-        ground_px[i] = 1.0;
-        open_m2[i] = field_m2[i] = open_ground(area, 0.0, kRoof ? roof[i] : NAN, kRoof);
+        open_m2[i] = open_ground(area, 0.0, kRoof ? roof[i] : NAN, kRoof);
+        if (kCopies) ground_px[i] = 1.0, field_m2[i] = open_m2[i];
     }
 }
 }  // namespace
 
-void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const LandUseTable* classes, Columns& out) {
+void ground_heat_kernel(const Block& b, Span s, const GroundHeatParams& p, const LandUseTable* classes, Columns& out,
+                        const ColumnMask& skip) {
     const Eigen::Index n = s.count;
     const bool roof = b.roof.size() > 0;
     const double* r = roof ? b.roof.data() + s.offset : nullptr;
     double *px = out.col(q_ground_px).data(), *open = out.col(q_ground_open_m2).data(),
            *field = out.col(q_ground_field_m2).data();
     if (!classes) {
-        (roof ? ground_all<true> : ground_all<false>)(r, b.pixel_area, px, open, field, n);
+        // The copies are needed by the heat-demand cap below, or when the caller wants them.
+        const bool copies = b.heat_demand.size() || !skip[q_ground_px] || !skip[q_ground_field_m2];
+        (roof ? (copies ? ground_all<true, true> : ground_all<true, false>)
+              : (copies ? ground_all<false, true> : ground_all<false, false>))(r, b.pixel_area, px, open, field, n);
     } else {
         const int* cls = b.landuse.data() + s.offset;
         double* missing_built = out.col(q_roof_missing_built_px).data();

@@ -31,7 +31,7 @@ void land_run(const ClassAttributes& c, const double* __restrict H, const double
 }  // namespace
 
 void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const LandUseTable& classes,
-                       const SkyContext& sky, Columns& out, MonthlyEnergy* monthly) {
+                       const SkyContext& sky, Columns& out, MonthlyEnergy* monthly, const ColumnMask& skip) {
     if (monthly) monthly->rows.clear(), monthly->weight = nullptr;
     if (!b.landuse.size() || !b.ghi_year.size()) return;
     const Eigen::Index n = s.count;
@@ -70,7 +70,7 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
     }
     auto usable = out.col(q_land_plane_usable_kwh);
     if (b.inclusion.size()) usable = plane * inclusion_span(b, s);
-    else usable = plane;
+    else if (b.terrain_slope.size() || !skip[q_land_plane_usable_kwh]) usable = plane;
     if (b.terrain_slope.size()) {
         // The terrain slope screens the usable tier: a land pixel without a value is left out of it
         // (method.md §10) and counted in terrain_slope_coverage.

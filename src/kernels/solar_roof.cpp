@@ -32,7 +32,8 @@ void roof_validity(const double* __restrict R, const double* __restrict H_year, 
     }
 }
 
-// inclusion, shade: null when there is no such layer (factor 1). Shade both screens faces (eligible)
+// inclusion, shade: null when there is no such layer (factor 1); plane_included: null when not wanted
+// (no inclusion layer: it would equal plane). Shade both screens faces (eligible)
 // and scales the irradiation the kept ones receive (method.md §3). Coverage, density and the design and
 // usable factors apply per zone (solar_roof_zone). One loop per case: a `p ? p[i] : 1` in the loop
 // became a masked load that, with the pointer null, cost a microcode assist per vector (half the run
@@ -41,7 +42,10 @@ void roof_plane(const double* __restrict eligible, const double* __restrict H_pl
                 const double* __restrict inclusion, double* __restrict plane, double* __restrict plane_included,
                 Eigen::Index n) {
     if (!shade && !inclusion) {  // the usable column is the plane column: both written in one pass
-        for (Eigen::Index i = 0; i < n; ++i) plane_included[i] = plane[i] = eligible[i] * H_plane[i];
+        if (plane_included)
+            for (Eigen::Index i = 0; i < n; ++i) plane_included[i] = plane[i] = eligible[i] * H_plane[i];
+        else
+            for (Eigen::Index i = 0; i < n; ++i) plane[i] = eligible[i] * H_plane[i];
         return;
     }
     if (shade)
@@ -50,7 +54,7 @@ void roof_plane(const double* __restrict eligible, const double* __restrict H_pl
         for (Eigen::Index i = 0; i < n; ++i) plane[i] = eligible[i] * H_plane[i];
     if (inclusion)
         for (Eigen::Index i = 0; i < n; ++i) plane_included[i] = plane[i] * inclusion[i];
-    else
+    else if (plane_included)
         for (Eigen::Index i = 0; i < n; ++i) plane_included[i] = plane[i];
 }
 
@@ -62,7 +66,7 @@ void screen_valid(const double* __restrict roof_px, const double* __restrict v, 
 }  // namespace
 
 void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const SkyContext& sky, Columns& out,
-                       MonthlyEnergy* monthly) {
+                       MonthlyEnergy* monthly, const ColumnMask& skip) {
     if (monthly) monthly->rows.clear(), monthly->weight = nullptr;
     if (!b.roof.size() || !b.ghi_year.size()) return;
     const Eigen::Index n = s.count;
@@ -79,7 +83,7 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
            *theoretical = out.col(q_roof_theoretical_kwh).data(), *eligible = out.col(q_eligible_roof_m2).data();
     roof_validity(b.roof.data() + s.offset, b.ghi_year.data() + s.offset, px, roof_px, theoretical, eligible, n);
     auto face = out.col(q_roof_face_px);
-    face = out.col(q_roof_px);
+    if (sloped || shaded || !skip[q_roof_face_px]) face = out.col(q_roof_px);  // screened below
     if (sloped) {
         screen_valid(roof_px, slope.data(), out.col(q_roof_slope_valid_px).data(), n);
         screen_valid(roof_px, aspect.data(), out.col(q_roof_aspect_valid_px).data(), n);
@@ -127,7 +131,8 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
     const Eigen::ArrayXd inclusion = b.inclusion.size() ? inclusion_span(b, s) : Eigen::ArrayXd();
     roof_plane(eligible, lattice ? b.roof_plane_year.data() + s.offset : H_plane.data(), shaded ? shade.data() : nullptr,
                inclusion.size() ? inclusion.data() : nullptr,
-               out.col(q_roof_plane_kwh).data(), out.col(q_roof_plane_included_kwh).data(), n);
+               out.col(q_roof_plane_kwh).data(),
+               inclusion.size() || !skip[q_roof_plane_included_kwh] ? out.col(q_roof_plane_included_kwh).data() : nullptr, n);
     if (!monthly) return;
     // Each month's H on the pixel's eligible roof, shaded like the plane column: on the lattice the engine
     // sums the months through the interpolation with this weight.

@@ -45,6 +45,13 @@ private:
 // whole block 2 × slower).
 constexpr Eigen::Index kSpan = 4096;
 
+// Pixels of zone[0, n) inside a zone (> 0): an int sum of comparisons, which the compiler vectorises.
+int count_in_zone(const int* __restrict zone, int n) {
+    int count = 0;
+    for (int i = 0; i < n; ++i) count += zone[i] > 0;
+    return count;
+}
+
 // A scenario the kernels run with, and its Rb table.
 struct ScenarioPass {
     const Scenario* scenario;
@@ -97,19 +104,23 @@ private:
     bool process_piece(const Window& w, const Window& tile, std::vector<ZoneSums>& sums) {
         const GridSpec& g = in_.grid;
         if (!zones_.rasterize(g, w, zone_)) return false;
-        // Only the pixels inside a zone are reported: the kernels see them alone, as one row.
-        in_zone_.resize((zone_ > 0).count());  // sized first: shrinking it afterwards would copy it
-        if (in_zone_.size() == 0) return false;
+        // Only the pixels inside a zone are reported: the kernels see them alone, as one row. Counted per
+        // row first (in_zone_ is sized before it is filled: shrinking it afterwards would copy it).
+        row_pixels_.resize(size_t(w.height));
         Eigen::Index n = 0;
+        for (int r = 0; r < w.height; ++r) n += row_pixels_[size_t(r)] = count_in_zone(zone_.data() + r * w.width, w.width);
+        if (n == 0) return false;
+        in_zone_.resize(n);
+        n = 0;
         for (int r = 0; r < w.height; ++r) {
             const int first = r * w.width;
-            if (zone_.segment(first, w.width).minCoeff() > 0) {  // most rows lie inside zones (a vectorised min)
+            if (row_pixels_[size_t(r)] == w.width) {  // most rows lie inside zones
                 in_zone_.segment(n, w.width).setLinSpaced(w.width, first, first + w.width - 1);
                 n += w.width;
-                continue;
+            } else if (row_pixels_[size_t(r)] > 0) {  // a row crossing a zone's edge: few changes
+                for (int i = first; i < first + w.width; ++i)
+                    if (zone_(i) > 0) in_zone_(n++) = i;
             }
-            for (int i = first; i < first + w.width; ++i)  // a row crossing a zone's edge: few changes
-                if (zone_(i) > 0) in_zone_(n++) = i;
         }
         b_.width = int(n);
         b_.height = 1;
@@ -209,20 +220,20 @@ private:
             // scratch filled with NaN when (re)allocated tells, after one span, which columns hold
             // something: only those are summed.
             const bool fresh = values_.rows() != s.count;
-            if (fresh) values_.setConstant(s.count, q_count, NAN);
+            if (fresh) values_.setConstant(s.count, q_count, NAN), skip_.reset();  // the first span writes all
             // Later scenario passes of the same span keep what does not depend on the scenario: the
             // coverage counts, and ground heat unless a heat-demand raster caps it per pixel.
             const bool first_pass = pass == 0;
-            if (first_pass) complete_ = coverage_kernel(b_, s, values_);
-            solar_roof_kernel(b_, s, sc.solar_roof, sky, values_, &monthly_);
+            if (first_pass) complete_ = coverage_kernel(b_, s, values_, skip_);
+            solar_roof_kernel(b_, s, sc.solar_roof, sky, values_, &monthly_, skip_);
             add_monthly(MonthlySource::solar_roof, s, roof_nodes_, pass, sums);
             if (in_.classes) {
-                solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_, &monthly_);
+                solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_, &monthly_, skip_);
                 add_monthly(MonthlySource::solar_land, s, land_nodes_, pass, sums);
             }
             solar_heat_kernel(b_, s, sc.solar_roof, sc.solar_heat, values_);
             if (first_pass || b_.heat_demand.size())
-                ground_heat_kernel(b_, s, sc.ground_heat, in_.classes ? &*in_.classes : nullptr, values_);
+                ground_heat_kernel(b_, s, sc.ground_heat, in_.classes ? &*in_.classes : nullptr, values_, skip_);
             if (fresh || complete_ != plan_complete_) plan_columns();
             sums.add(b_.zone.segment(s.offset, s.count), values_, plan_);
             if (sink_) keep_pixel_values(s);
@@ -230,7 +241,9 @@ private:
     }
 
     // The columns the kernels wrote (not NaN after a span): those plan_equal_columns derives from another
-    // column or the pixel count are added without reading them, the others summed.
+    // column or the pixel count are added without reading them, the others summed. The kernels need not
+    // write the derived ones in later spans (skip_), unless the sink shows them; a skipped column keeps
+    // the first span's values, so it still reads as written here.
     void plan_columns() {
         auto written = [&](int q) { return !std::isnan(values_(0, q)); };
         plan_equal_columns(b_, in_.classes.has_value(), complete_, plan_);
@@ -243,6 +256,14 @@ private:
         plan_.summed.clear();
         for (int q = 0; q < q_count; ++q)
             if (written(q) && !derived[size_t(q)]) plan_.summed.push_back(q);
+        // Only columns derived whatever the span's complete layers: the mask holds for every later span.
+        ColumnPlan always;
+        plan_equal_columns(b_, in_.classes.has_value(), CompleteLayers{}, always);
+        skip_.reset();
+        for (const auto& c : always.copies) skip_.set(size_t(c.first));
+        for (int q : always.ones) skip_.set(size_t(q));
+        if (sink_)
+            for (const PixelLayer& L : sink_->layers()) skip_.reset(size_t(L.value)), skip_.reset(size_t(L.valid));
     }
 
     // The span's values of the sink's layers, at their pixels' places in the window.
@@ -394,6 +415,7 @@ private:
     std::vector<RasterReader> inclusion_;
     Eigen::ArrayXi zone_;     // the window's zone raster
     Eigen::ArrayXi in_zone_;  // window indices of the pixels in a zone: the block's pixels
+    std::vector<int> row_pixels_;  // per row of the window, its pixels in a zone
     std::vector<Eigen::Index> panel_;       // block positions where panels can stand
     std::vector<size_t> panel_start_;       // where each span's begin in panel_ (one more at the end)
     Eigen::ArrayXi span_pixels_;            // window indices of one span's panel positions
@@ -415,6 +437,7 @@ private:
     MonthlyEnergy monthly_;  // one source's monthly energy of the current span
     ColumnPlan plan_;  // the columns of values_ the kernels write, and how ZoneSums adds them
     CompleteLayers complete_, plan_complete_;  // the span's complete layers, and those plan_ is for
+    ColumnMask skip_;  // columns the kernels may leave unwritten (plan_columns)
     Eigen::ArrayXXd buf_;
 };
 

@@ -435,5 +435,30 @@ TEST_CASE("equal columns: every column the plan derives equals its source column
             CAPTURE(q);
             CHECK((out.col(q) == 1.0).all());
         }
+        // The kernels asked to skip every column they may skip change only columns that the plan derives
+        // in every span (whatever is complete): what the engine sums stays the same.
+        ColumnPlan always;
+        plan_equal_columns(b, classes, CompleteLayers{}, always);
+        ColumnMask derived;
+        for (const auto& c : always.copies) derived.set(size_t(c.first));
+        for (int q : always.ones) derived.set(size_t(q));
+        Columns skipped = Columns::Constant(b.size(), q_count, kNaN);
+        const ColumnMask all = ColumnMask().set();
+        coverage_kernel(b, s, skipped, all);
+        solar_roof_kernel(b, s, sc.solar_roof, sky(), skipped, nullptr, all);
+        if (classes) solar_land_kernel(b, s, sc.solar_land, t, sky(), skipped, nullptr, all);
+        solar_heat_kernel(b, s, sc.solar_roof, sc.solar_heat, skipped);
+        ground_heat_kernel(b, s, sc.ground_heat, classes ? &t : nullptr, skipped, all);
+        int left_out = 0;
+        for (int q = 0; q < q_count; ++q) {
+            CAPTURE(q);
+            const bool same = (out.col(q) == skipped.col(q) || (out.col(q).isNaN() && skipped.col(q).isNaN())).all();
+            if (same) continue;
+            CHECK(derived[size_t(q)]);
+            ++left_out;
+        }
+        // q_pixels always; the roof face and usable columns without screening / inclusion; ground pixels and
+        // field without classes; the land usable column without inclusion and terrain.
+        CHECK(left_out == 1 + !sloped + !inclusion + (classes ? (!inclusion && !terrain) : 2));
     }
 }
