@@ -1,5 +1,6 @@
 #include "window_outline.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace repot {
@@ -50,7 +51,48 @@ bool cut_polygon(const OGRPolygon& p, const Frame& f, OGRPolygon& out) {
     return true;
 }
 
+// Whether the segment a–b (pixel coordinates) meets the rectangle [x0, x1] × [y0, y1].
+bool meets(double ax, double ay, double bx, double by, double x0, double y0, double x1, double y1) {
+    if (std::max(ax, bx) < x0 || std::min(ax, bx) > x1 || std::max(ay, by) < y0 || std::min(ay, by) > y1) return false;
+    // The boxes overlap: the segment misses the rectangle only when all its corners lie on one side of its line.
+    auto side = [&](double x, double y) { return (bx - ax) * (y - ay) - (by - ay) * (x - ax); };
+    const double s[4] = {side(x0, y0), side(x1, y0), side(x0, y1), side(x1, y1)};
+    const bool all_pos = s[0] > 0 && s[1] > 0 && s[2] > 0 && s[3] > 0, all_neg = s[0] < 0 && s[1] < 0 && s[2] < 0 && s[3] < 0;
+    return !all_pos && !all_neg;
+}
+
 }  // namespace
+
+WindowCover window_cover(const OGRGeometry& outline, const std::array<double, 6>& gt, int width, int height) {
+    const OGRwkbGeometryType type = wkbFlatten(outline.getGeometryType());
+    if (gt[2] != 0 || gt[4] != 0 || (type != wkbPolygon && type != wkbMultiPolygon)) return WindowCover::part;
+    const Frame f{gt[0], gt[1], gt[3], gt[5], width, height};
+    constexpr double m = 2;  // pixels, as in Frame::side
+    const double px = width / 2.0, py = height / 2.0;  // a point of the window; its side is every pixel's
+    bool inside = false;
+    auto ring = [&](const OGRLinearRing& r) {
+        const int n = r.getNumPoints();
+        for (int i = 0; i + 1 < n; ++i) {
+            const double ax = (r.getX(i) - f.x0) / f.dx, ay = (r.getY(i) - f.y0) / f.dy;
+            const double bx = (r.getX(i + 1) - f.x0) / f.dx, by = (r.getY(i + 1) - f.y0) / f.dy;
+            if (meets(ax, ay, bx, by, -m, -m, width + m, height + m)) return false;
+            if ((ay > py) != (by > py) && ax + (py - ay) / (by - ay) * (bx - ax) < px) inside = !inside;
+        }
+        return true;
+    };
+    auto polygon = [&](const OGRPolygon& p) {
+        for (const OGRLinearRing* r : p)
+            if (!ring(*r)) return false;
+        return true;
+    };
+    if (type == wkbPolygon) {
+        if (!polygon(*outline.toPolygon())) return WindowCover::part;
+    } else {
+        for (const OGRPolygon* p : *outline.toMultiPolygon())
+            if (!polygon(*p)) return WindowCover::part;
+    }
+    return inside ? WindowCover::whole : WindowCover::none;
+}
 
 std::unique_ptr<OGRGeometry> window_outline(const OGRGeometry& g, const std::array<double, 6>& gt, int width, int height) {
     const OGRwkbGeometryType type = wkbFlatten(g.getGeometryType());

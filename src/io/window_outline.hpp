@@ -18,4 +18,11 @@ namespace repot {
 // left. A rotated geotransform, or another geometry type, gives a copy of g.
 std::unique_ptr<OGRGeometry> window_outline(const OGRGeometry& g, const std::array<double, 6>& gt, int width, int height);
 
+// How an outline of window_outline covers its window: wholly (every pixel burns), not at all, or in part
+// (some edge comes within two pixels of the window: GDAL must burn it). With no edge that near, every pixel
+// centre lies on the same side of every edge, so the parity of the crossings left of one point decides
+// for all (the rule GDAL fills by). A rotated geotransform or another geometry type: in part.
+enum class WindowCover { none, whole, part };
+WindowCover window_cover(const OGRGeometry& outline, const std::array<double, 6>& gt, int width, int height);
+
 }  // namespace repot

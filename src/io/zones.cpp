@@ -179,16 +179,26 @@ bool ZoneRasterizer::rasterize(const GridSpec& grid, const Window& w, Eigen::Arr
     const auto& zs = zones_.zones();
     // Burnt last to first: a pixel in two zones goes to the first in id order (GDAL keeps the last burn),
     // as a plant's point does in locate().
+    size_t whole = SIZE_MAX;      // the first zone covering the whole window
+    bool part_before = false;     // a zone before it covers part of the window
     for (size_t k = zs.size(); k-- > 0;) {
         const auto& e = zs[k].envelope;
         if (!own_[k] || e.MaxX < x0 || e.MinX > x1 || e.MaxY < y0 || e.MinY > y1) continue;
         auto outline = window_outline(*own_[k], gt, w.width, w.height);  // the vertices near the window
         if (!outline) continue;
+        const WindowCover cover = window_cover(*outline, gt, w.width, w.height);
+        if (cover == WindowCover::none) continue;
+        if (cover == WindowCover::whole) whole = k, part_before = false;
+        else part_before = true;  // k is before every zone seen so far
         geoms.push_back(OGRGeometry::ToHandle(outline.get()));
         outlines.push_back(std::move(outline));
         burn.push_back(double(k + 1));
     }
     if (geoms.empty()) return false;
+    if (whole != SIZE_MAX && !part_before) {  // inside a zone's polygons, away from their edges: no burn
+        out.setConstant(w.size(), int(whole + 1));
+        return true;
+    }
     // GDAL burns straight into `out` (a MEM band over its buffer): no zeroed dataset to copy from.
     out.setZero(w.size());
     auto* mem = GetGDALDriverManager()->GetDriverByName("MEM");

@@ -59,7 +59,8 @@ private:
 class ZoneRasterizer {
 public:
     explicit ZoneRasterizer(const ZoneSet& zones);
-    // Returns false (and leaves `out` unspecified) when no zone's envelope touches the window.
+    // Returns false (and leaves `out` unspecified) when no zone has a pixel in the window. A window wholly
+    // inside a zone and away from the edges of the zones before it is filled without burning.
     bool rasterize(const GridSpec& grid, const Window& w, Eigen::ArrayXi& out);
 
 private:

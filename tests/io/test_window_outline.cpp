@@ -51,15 +51,26 @@ int points(const OGRGeometry* g) {
 }
 
 // Checks every window of `windows` (x0, y0 in pixels of a grid at origin (ox, oy) with square pixels
-// of `px` map units): the outline burns as the whole geometry. Returns the outlines' vertices / the whole's.
-double check_windows(const OGRGeometry& g, double ox, double oy, double px, const std::vector<Window>& windows) {
+// of `px` map units): the outline burns as the whole geometry, and where window_cover finds it covers the
+// window wholly or not at all, the whole geometry burns every pixel or none. Returns the outlines'
+// vertices / the whole's; counts the windows found covered wholly and in part.
+double check_windows(const OGRGeometry& g, double ox, double oy, double px, const std::vector<Window>& windows,
+                     int* whole = nullptr, int* part = nullptr) {
     long long kept = 0, all = 0;
     for (const Window& w : windows) {
         const std::array<double, 6> gt{ox + w.x0 * px, px, 0, oy - w.y0 * px, 0, -px};
         const auto outline = window_outline(g, gt, w.width, w.height);
         CAPTURE(w.x0);
         CAPTURE(w.y0);
-        CHECK(burn(outline.get(), gt, w.width, w.height) == burn(&g, gt, w.width, w.height));
+        const std::vector<int> reference = burn(&g, gt, w.width, w.height);
+        CHECK(burn(outline.get(), gt, w.width, w.height) == reference);
+        if (outline) {
+            const WindowCover cover = window_cover(*outline, gt, w.width, w.height);
+            if (cover != WindowCover::part)
+                CHECK(reference == std::vector<int>(size_t(w.size()), cover == WindowCover::whole ? 1 : 0));
+            if (whole) *whole += cover == WindowCover::whole;
+            if (part) *part += cover == WindowCover::part;
+        }
         kept += points(outline.get()), all += points(&g);
     }
     return double(kept) / double(all);
@@ -85,8 +96,11 @@ TEST_CASE("window outline: a comb with a hole burns every window as the whole po
     for (int x0 : {-60, -10, 150, 300, 700, 760, 790})
         for (int y0 : {-20, 0, 30, 50, 80, 120, 170})
             for (const auto& [w, h] : {std::pair{64, 48}, std::pair{200, 9}, std::pair{7, 150}}) windows.push_back({x0, y0, w, h});
-    const double kept = check_windows(*comb, -20.0, 190.0, 1.3, windows);
+    int whole = 0, part = 0;
+    const double kept = check_windows(*comb, -20.0, 190.0, 1.3, windows, &whole, &part);
     CHECK(kept < 0.6);  // most windows see a few teeth
+    CHECK(whole > 0);   // inside the bar, clear of the teeth and the hole
+    CHECK(part > whole);
     // A window far to the right of the comb needs nothing of it; one far above it, a few vertices.
     const std::array<double, 6> right{5000, 1.3, 0, 190, 0, -1.3}, above{100, 1.3, 0, 5000, 0, -1.3};
     CHECK(window_outline(*comb, right, 50, 50) == nullptr);
@@ -115,6 +129,10 @@ TEST_CASE("window outline: the Tokyo municipalities burn every window as the who
     for (int y0 = 0; y0 < 4400; y0 += 900)
         for (int x0 = 0; x0 < 7700; x0 += 1100) windows.push_back({x0, y0, 256, 200});
     double kept = 0;
-    for (const auto& z : zones) kept += check_windows(*z, -80790.0, -10900.0, 10.0, windows);
+    int whole = 0, part = 0;
+    for (const auto& z : zones) kept += check_windows(*z, -80790.0, -10900.0, 10.0, windows, &whole, &part);
     CHECK(kept / double(zones.size()) < 0.5);
+    CHECK(whole >= 6);  // windows inside the larger municipalities
+    CHECK(part > whole);
+    MESSAGE("windows wholly covered: " << whole << ", in part: " << part);
 }
