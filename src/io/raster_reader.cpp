@@ -47,6 +47,21 @@ RasterReader::RasterReader(const RasterInput& input, const GridSpec& grid)
     refine_ = std::clamp(int(std::floor(cell_px)), 1, 8);
 }
 
+namespace {
+// The least float ≥ v, and the greatest float ≤ v: a float passes x >= v (x <= v) exactly when it passes the
+// same test against these (±infinity beyond the floats' range).
+float float_at_least(double v) {
+    float f = float(v);
+    if (double(f) < v) f = std::nextafter(f, INFINITY);
+    return f;
+}
+float float_at_most(double v) {
+    float f = float(v);
+    if (double(f) > v) f = std::nextafter(f, -INFINITY);
+    return f;
+}
+}  // namespace
+
 void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& buf) {
     buf.resize(int64_t(w) * h, in_.bands);
     for (int b = 0; b < in_.bands; ++b) {
@@ -73,17 +88,30 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
         // In range, nodata, or NaN declared as nodata (bitwise operators: no branch, so the loop vectorises).
         auto fine = [&](double x) { return ((x >= low) & (x <= high)) | (x == nd_value) | (nan_nodata & (x != x)); };
         int64_t bad = 0, above = 0;  // integer sums: the compiler may reorder them, so the loop vectorises
-        auto check = [&](const auto* src, double* out) {  // src may be out (in place)
+        if (as_float) {
+            // The same tests on the floats themselves, eight to a vector instead of four doubles: each bound
+            // becomes the float a float value passes exactly when it passes the double bound.
+            const float low_f = float_at_least(low), high_f = float_at_most(high), warn_f = float_at_most(warn);
+            const float nd_f = double(float(nd_value)) == nd_value ? float(nd_value) : NAN;  // else no float equals it
+            const float* src = floats_.data();
+            int bad_f = 0, above_f = 0;  // int sums: eight lanes (a window holds far fewer than 2^31 values)
             for (int64_t i = 0; i < n; ++i) {
-                const double x = src[i];
+                const float x = src[i];
+                bad_f += !(((x >= low_f) & (x <= high_f)) | (x == nd_f) | (nan_nodata & (x != x)));
+                const float y = x == nd_f ? NAN : x;
+                dst[i] = y;
+                above_f += y > warn_f;
+            }
+            bad = bad_f, above = above_f;
+        } else {
+            for (int64_t i = 0; i < n; ++i) {
+                const double x = dst[i];
                 bad += !fine(x);
                 const double y = x == nd_value ? NAN : x;
-                out[i] = y;
+                dst[i] = y;
                 above += y > warn;  // NaN compares false
             }
-        };
-        if (as_float) check(floats_.data(), dst);
-        else check(dst, dst);
+        }
         if (bad > 0) {
             read_band(dst, GDT_Float64);  // the values as read, for the message
             for (int64_t i = 0; i < v.size(); ++i) {

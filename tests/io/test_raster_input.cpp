@@ -701,3 +701,36 @@ TEST_CASE("raster input: source cells, interpolated and summed with weights, giv
         if (res == 7) CHECK(general >= 4);  // the grid's edge windows, outside the source centres: no cells
     }
 }
+
+TEST_CASE("raster input: Float32 bands pass the range, nodata and warning tests exactly as their double values") {
+    // Float32 bands are tested as floats (read_source): a bound no float can hold must still split the
+    // floats where the doubles split. 0.1f is 0.100000001490… > 0.1; the float below it is 0.0999999940….
+    const double above = double(0.1f), below = double(std::nextafter(0.1f, 0.0f));
+    RasterSpec spec;
+    spec.width = 3, spec.height = 1, spec.gt = {1000, 10, 0, 2000, 0, -10}, spec.type = GDT_Float32, spec.nodata = -9999;
+    const GridSpec grid = make_grid(1000, 2000, 10, 3, 1);
+    Eigen::ArrayXXd out;
+    SUBCASE("a value above a maximum of 0.1") {
+        MemRaster src(spec, {{below, -9999, above}});
+        RasterInput in = RasterInput::open(src.path, rules("share", LayerKind::intensive, {1}, false, 0.1), grid);
+        RasterReader reader(in, grid);
+        CHECK_THROWS_WITH_AS(reader.read(Window{0, 0, 3, 1}, out),
+                             doctest::Contains("a value above its maximum 0.1 0.10000000149011612 at pixel (2, 0)"), DataError);
+    }
+    SUBCASE("values up to it, nodata, and the count above a warning level of 0.1") {
+        MemRaster src(spec, {{below, -9999, below}});
+        LayerRules r = rules("share", LayerKind::intensive, {1}, false, 0.1);
+        RasterInput in = RasterInput::open(src.path, r, grid);
+        RasterReader reader(in, grid);
+        reader.read(Window{0, 0, 3, 1}, out);
+        CHECK(out(0, 0) == below);
+        CHECK(std::isnan(out(1, 0)));
+        CHECK(out(2, 0) == below);
+        MemRaster warned(spec, {{below, above, -9999}});
+        r.max_value = 1, r.warn_above = 0.1;
+        RasterInput in_warned = RasterInput::open(warned.path, r, grid);
+        RasterReader warned_reader(in_warned, grid);
+        warned_reader.read(Window{0, 0, 3, 1}, out);
+        CHECK(warned_reader.above_count() == 1);  // 0.1f, not the float below 0.1
+    }
+}
