@@ -26,6 +26,7 @@ struct ColumnPlan {
     std::vector<int> summed;
     std::vector<std::pair<int, int>> copies;  // (column, the summed column it equals)
     std::vector<int> ones;
+    std::vector<int> zeros;  // columns that hold 0 in every pixel: nothing to add
 };
 
 class ZoneSums {

@@ -54,7 +54,7 @@ struct MonthlyEnergy {
 // Which layers have a value at every pixel of a span (coverage_kernel tells): their coverage counts equal
 // the pixel count, and columns that differ only where a layer lacks a value are equal (plan_equal_columns).
 struct CompleteLayers {
-    bool roof = false, ghi = false;
+    bool roof = false, ghi = false, landuse = false;  // landuse: a class at every pixel
     bool operator==(const CompleteLayers&) const = default;
 };
 

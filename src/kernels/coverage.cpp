@@ -15,9 +15,14 @@ bool split_valid(const double* __restrict v, double* __restrict valid, double* _
     return count == n;
 }
 
-// 1 where a pixel has a land-use class (index ≥ 0).
-void has_class(const int* __restrict cls, double* __restrict out, Eigen::Index n) {
-    for (Eigen::Index i = 0; i < n; ++i) out[i] = cls[i] >= 0 ? 1.0 : 0.0;
+// 1 where a pixel has a land-use class (index ≥ 0). Returns whether every pixel has one.
+bool has_class(const int* __restrict cls, double* __restrict out, Eigen::Index n) {
+    Eigen::Index count = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        out[i] = cls[i] >= 0 ? 1.0 : 0.0;
+        count += cls[i] >= 0;
+    }
+    return count == n;
 }
 // 1 where every inclusion layer has a value (block.hpp keeps the count of layers with one per pixel).
 void all_valid(const double* __restrict count, double layers, double* __restrict out, Eigen::Index n) {
@@ -41,7 +46,7 @@ CompleteLayers coverage_kernel(const Block& b, Span s, Columns& out, const Colum
         const Eigen::ArrayXd t = b.temperature.middleRows(s.offset, n).rowwise().mean();
         split_valid(t.data(), out.col(q_temperature_valid_px).data(), out.col(q_temperature_sum_c).data(), n);
     }
-    if (b.landuse.size()) has_class(b.landuse.data() + s.offset, out.col(q_landuse_valid_px).data(), n);
+    if (b.landuse.size()) complete.landuse = has_class(b.landuse.data() + s.offset, out.col(q_landuse_valid_px).data(), n);
     if (b.population.size())
         split_valid(b.population.data() + s.offset, out.col(q_population_valid_px).data(),
                     out.col(q_population).data(), n);

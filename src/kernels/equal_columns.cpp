@@ -6,7 +6,7 @@
 namespace repot {
 
 void plan_equal_columns(const Block& b, bool classes, CompleteLayers complete, ColumnPlan& plan) {
-    plan.copies.clear(), plan.ones.clear();
+    plan.copies.clear(), plan.ones.clear(), plan.zeros.clear();
     auto copy = [&](Q q, Q same) { plan.copies.emplace_back(q, same); };
     plan.ones.push_back(q_pixels);  // coverage_kernel: every pixel
     // coverage_kernel: a complete layer has a value at every pixel.
@@ -32,7 +32,19 @@ void plan_equal_columns(const Block& b, bool classes, CompleteLayers complete, C
     // ground_heat_kernel: with classes a pixel is ground where it has a class; without, every pixel is
     // ground and its field is all its open ground.
     if (classes) {
-        copy(q_ground_px, q_landuse_valid_px);
+        // The columns that are 1 where a pixel has a class: all 1 where every pixel has one.
+        auto has_class = [&](Q q) {
+            if (complete.landuse) plan.ones.push_back(q);
+            else copy(q, q_landuse_valid_px);
+        };
+        if (complete.landuse) plan.ones.push_back(q_landuse_valid_px);  // coverage_kernel
+        has_class(q_ground_px);
+        // solar_land_kernel: with a complete GHI a pixel is in land PV's theoretical tier where it has a class.
+        if (b.ghi_year.size() && complete.ghi) has_class(q_land_pv_px);
+        // ground_heat_kernel: open ground comes from the class built share where the roof has no value:
+        // nowhere when the roof is complete, wherever a class is without a roof layer.
+        if (b.roof.size() && complete.roof) plan.zeros.push_back(q_roof_missing_built_px);
+        else if (!b.roof.size()) has_class(q_roof_missing_built_px);
     } else {
         plan.ones.push_back(q_ground_px);
         copy(q_ground_field_m2, q_ground_open_m2);

@@ -253,6 +253,7 @@ private:
         std::vector<bool> derived(q_count, false);
         for (const auto& c : plan_.copies) derived[size_t(c.first)] = true;
         for (int q : plan_.ones) derived[size_t(q)] = true;
+        for (int q : plan_.zeros) derived[size_t(q)] = true;
         plan_.summed.clear();
         for (int q = 0; q < q_count; ++q)
             if (written(q) && !derived[size_t(q)]) plan_.summed.push_back(q);

@@ -387,16 +387,21 @@ TEST_CASE("roof kernel: monthly GHI kept only on roofs (ghi_row), in a span that
 TEST_CASE("equal columns: every column the plan derives equals its source column, or 1, pixel by pixel") {
     // The kernels on blocks with and without each layer the rules depend on; pixels with and without
     // roof, GHI, class and screening values, so a rule that held by accident on full data would fail;
-    // roof and GHI also complete (a value at every pixel), which coverage_kernel must tell.
+    // roof, GHI and land use also complete (a value at every pixel), which coverage_kernel must tell; with
+    // and without a roof layer.
     const LandUseTable t = LandUseTable::l03b_default();
     const int wasteland = t.index_of(600), river = t.index_of(1100), paddy = t.index_of(100);
-    for (int layers = 0; layers < 64; ++layers) {
+    for (int layers = 0; layers < 256; ++layers) {
         const bool classes = layers & 1, sloped = layers & 2, inclusion = layers & 4, terrain = layers & 8;
-        const bool roof_complete = layers & 16, ghi_complete = layers & 32;
+        const bool roof_complete = layers & 16, ghi_complete = layers & 32, landuse_complete = layers & 64;
+        const bool roof = !(layers & 128);
         CAPTURE(layers);
         Block b = make_block({20, roof_complete ? 3 : kNaN, 0, 35, 150, 0, 7},
                              {1, 1, ghi_complete ? 0.9 : kNaN, 0.8, 1, 1.2, 1});
-        if (classes) b.landuse = (Eigen::ArrayXi(7) << wasteland, -1, river, paddy, wasteland, paddy, -1).finished();
+        if (!roof) b.roof.resize(0);
+        if (classes)
+            b.landuse = (Eigen::ArrayXi(7) << wasteland, landuse_complete ? river : -1, river, paddy, wasteland, paddy,
+                         landuse_complete ? paddy : -1).finished();
         if (sloped) {
             b.slope = arr({10, 30, kNaN, 50, 0, 20, 5});
             b.aspect = arr({180, 0, 90, kNaN, 270, 200, 10});
@@ -412,17 +417,22 @@ TEST_CASE("equal columns: every column the plan derives equals its source column
         const Span s{0, b.size()};
         const Scenario sc;
         const CompleteLayers complete = coverage_kernel(b, s, out);
-        CHECK(complete.roof == roof_complete);
+        CHECK(complete.roof == (roof && roof_complete));
         CHECK(complete.ghi == ghi_complete);
+        CHECK(complete.landuse == (classes && landuse_complete));
         solar_roof_kernel(b, s, sc.solar_roof, sky(), out);
         if (classes) solar_land_kernel(b, s, sc.solar_land, t, sky(), out);
         solar_heat_kernel(b, s, sc.solar_roof, sc.solar_heat, out);
         ground_heat_kernel(b, s, sc.ground_heat, classes ? &t : nullptr, out);
         ColumnPlan plan;
         plan_equal_columns(b, classes, complete, plan);
-        CHECK(plan.ones.size() == size_t(1 + !classes + roof_complete + ghi_complete + (roof_complete && ghi_complete)));
-        CHECK(plan.copies.size() == size_t(1 + (classes && !inclusion && !terrain) + !sloped + !inclusion +
-                                           (ghi_complete && !roof_complete) + (ghi_complete && !sloped)));
+        const bool rc = roof && roof_complete, lc = classes && landuse_complete;
+        CHECK(plan.ones.size() == size_t(1 + !classes + rc + ghi_complete + (rc && ghi_complete) + 2 * lc +
+                                         (lc && ghi_complete) + (lc && !roof)));
+        CHECK(plan.copies.size() ==
+              size_t((roof ? !sloped + !inclusion + (ghi_complete && !rc) + (ghi_complete && !sloped) : 0) +
+                     (classes ? (!inclusion && !terrain) + !lc + (ghi_complete && !lc) + (!roof && !lc) : 1)));
+        CHECK(plan.zeros.size() == size_t(classes && rc));
         const std::vector<double> quantum = ZoneSums::quanta(b.pixel_area);
         for (const auto& [q, same] : plan.copies) {
             CAPTURE(q);
@@ -434,6 +444,10 @@ TEST_CASE("equal columns: every column the plan derives equals its source column
         for (int q : plan.ones) {
             CAPTURE(q);
             CHECK((out.col(q) == 1.0).all());
+        }
+        for (int q : plan.zeros) {
+            CAPTURE(q);
+            CHECK((out.col(q) == 0.0).all());
         }
         // The kernels asked to skip every column they may skip change only columns that the plan derives
         // in every span (whatever is complete): what the engine sums stays the same.
@@ -459,6 +473,6 @@ TEST_CASE("equal columns: every column the plan derives equals its source column
         }
         // q_pixels always; the roof face and usable columns without screening / inclusion; ground pixels and
         // field without classes; the land usable column without inclusion and terrain.
-        CHECK(left_out == 1 + !sloped + !inclusion + (classes ? (!inclusion && !terrain) : 2));
+        CHECK(left_out == 1 + (roof ? !sloped + !inclusion : 0) + (classes ? (!inclusion && !terrain) : 2));
     }
 }
