@@ -66,7 +66,8 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
                        MonthlyEnergy* monthly = nullptr, const ColumnMask& skip = {});
 // skip: q_land_plane_usable_kwh without inclusion and terrain-slope layers (a copy then).
 void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const LandUseTable& classes,
-                       const SkyContext& sky, Columns& out, MonthlyEnergy* monthly = nullptr, const ColumnMask& skip = {});
+                       const SkyContext& sky, Columns& out, MonthlyEnergy* monthly = nullptr,
+                       const ColumnMask& skip = {});
 
 // Zone-level PV tiers from the kernels' sums (quantities.hpp): the linear parameters applied once per
 // zone, the same arithmetic for one scenario or many. Energies in kWh.

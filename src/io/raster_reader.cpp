@@ -223,7 +223,8 @@ bool same_value(const int* __restrict v, int n) {
 }  // namespace
 
 void RasterReader::weighted_sums(const Window& w, const Eigen::Ref<const Eigen::ArrayXi>& pixels, const double* weight,
-                                 const int* zone, const Eigen::ArrayXXd& cells, std::vector<double>& out, std::vector<int>& zones) {
+                                 const int* zone, const Eigen::ArrayXXd& cells, std::vector<double>& out,
+                                 std::vector<int>& zones) {
     use_window(w);
     if (!separable_ || cells.rows() != int64_t(nodes_w_) * nodes_h_)
         throw std::logic_error("weighted_sums: not the lattice of this window");

@@ -47,8 +47,8 @@ public:
     // four lattice nodes around it for its zone; each node used then adds weight × its value per band, so the
     // cost per pixel does not grow with the bands. The order of additions is fixed. `zones` receives each
     // zone that got a sum (once each).
-    void weighted_sums(const Window& w, const Eigen::Ref<const Eigen::ArrayXi>& pixels, const double* weight, const int* zone,
-                       const Eigen::ArrayXXd& cells, std::vector<double>& out, std::vector<int>& zones);
+    void weighted_sums(const Window& w, const Eigen::Ref<const Eigen::ArrayXi>& pixels, const double* weight,
+                       const int* zone, const Eigen::ArrayXXd& cells, std::vector<double>& out, std::vector<int>& zones);
 
     // Only the sum of the bands will be asked for (read_at with sum_bands): the bands are added per source
     // cell as they are read (NaN if any band is) and only the sum is resampled, so a 12-band layer costs as

@@ -57,8 +57,9 @@ bool meets(double ax, double ay, double bx, double by, double x0, double y0, dou
     // The boxes overlap: the segment misses the rectangle only when all its corners lie on one side of its line.
     auto side = [&](double x, double y) { return (bx - ax) * (y - ay) - (by - ay) * (x - ax); };
     const double s[4] = {side(x0, y0), side(x1, y0), side(x0, y1), side(x1, y1)};
-    const bool all_pos = s[0] > 0 && s[1] > 0 && s[2] > 0 && s[3] > 0, all_neg = s[0] < 0 && s[1] < 0 && s[2] < 0 && s[3] < 0;
-    return !all_pos && !all_neg;
+    const bool all_positive = s[0] > 0 && s[1] > 0 && s[2] > 0 && s[3] > 0;
+    const bool all_negative = s[0] < 0 && s[1] < 0 && s[2] < 0 && s[3] < 0;
+    return !all_positive && !all_negative;
 }
 
 }  // namespace

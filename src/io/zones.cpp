@@ -179,8 +179,8 @@ bool ZoneRasterizer::rasterize(const GridSpec& grid, const Window& w, Eigen::Arr
     const auto& zs = zones_.zones();
     // Burnt last to first: a pixel in two zones goes to the first in id order (GDAL keeps the last burn),
     // as a plant's point does in locate().
-    size_t whole = SIZE_MAX;      // the first zone covering the whole window
-    bool part_before = false;     // a zone before it covers part of the window
+    size_t whole = SIZE_MAX;   // the first zone covering the whole window
+    bool part_before = false;  // a zone before it covers part of the window
     for (size_t k = zs.size(); k-- > 0;) {
         const auto& e = zs[k].envelope;
         if (!own_[k] || e.MaxX < x0 || e.MinX > x1 || e.MaxY < y0 || e.MinY > y1) continue;

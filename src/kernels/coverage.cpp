@@ -46,7 +46,8 @@ CompleteLayers coverage_kernel(const Block& b, Span s, Columns& out, const Colum
         const Eigen::ArrayXd t = b.temperature.middleRows(s.offset, n).rowwise().mean();
         split_valid(t.data(), out.col(q_temperature_valid_px).data(), out.col(q_temperature_sum_c).data(), n);
     }
-    if (b.landuse.size()) complete.landuse = has_class(b.landuse.data() + s.offset, out.col(q_landuse_valid_px).data(), n);
+    if (b.landuse.size())
+        complete.landuse = has_class(b.landuse.data() + s.offset, out.col(q_landuse_valid_px).data(), n);
     if (b.population.size())
         split_valid(b.population.data() + s.offset, out.col(q_population_valid_px).data(),
                     out.col(q_population).data(), n);

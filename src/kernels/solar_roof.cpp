@@ -129,10 +129,10 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
         }
     }
     const Eigen::ArrayXd inclusion = b.inclusion.size() ? inclusion_span(b, s) : Eigen::ArrayXd();
+    const bool write_included = inclusion.size() || !skip[q_roof_plane_included_kwh];  // else a copy of plane
     roof_plane(eligible, lattice ? b.roof_plane_year.data() + s.offset : H_plane.data(), shaded ? shade.data() : nullptr,
-               inclusion.size() ? inclusion.data() : nullptr,
-               out.col(q_roof_plane_kwh).data(),
-               inclusion.size() || !skip[q_roof_plane_included_kwh] ? out.col(q_roof_plane_included_kwh).data() : nullptr, n);
+               inclusion.size() ? inclusion.data() : nullptr, out.col(q_roof_plane_kwh).data(),
+               write_included ? out.col(q_roof_plane_included_kwh).data() : nullptr, n);
     if (!monthly) return;
     // Each month's H on the pixel's eligible roof, shaded like the plane column: on the lattice the engine
     // sums the months through the interpolation with this weight.

@@ -108,7 +108,8 @@ private:
         // row first (in_zone_ is sized before it is filled: shrinking it afterwards would copy it).
         row_pixels_.resize(size_t(w.height));
         Eigen::Index n = 0;
-        for (int r = 0; r < w.height; ++r) n += row_pixels_[size_t(r)] = count_in_zone(zone_.data() + r * w.width, w.width);
+        for (int r = 0; r < w.height; ++r)
+            n += row_pixels_[size_t(r)] = count_in_zone(zone_.data() + r * w.width, w.width);
         if (n == 0) return false;
         in_zone_.resize(n);
         n = 0;
@@ -208,8 +209,8 @@ private:
         // All 0 between calls: add_monthly_totals clears the zones it adds.
         month_totals_.resize(size_t(in_.zones.zones().size() + 1) * 12, 0.0);
         span_zones_.clear();
-        ghi_->weighted_sums(window_, in_zone_.segment(s.offset, s.count), monthly_.weight, b_.zone.data() + s.offset, nodes[pass].months,
-                            month_totals_, span_zones_);
+        ghi_->weighted_sums(window_, in_zone_.segment(s.offset, s.count), monthly_.weight, b_.zone.data() + s.offset,
+                            nodes[pass].months, month_totals_, span_zones_);
         sums.add_monthly_totals(source, month_totals_, span_zones_);
     }
 

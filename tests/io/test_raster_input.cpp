@@ -707,7 +707,8 @@ TEST_CASE("raster input: Float32 bands pass the range, nodata and warning tests 
     // floats where the doubles split. 0.1f is 0.100000001490… > 0.1; the float below it is 0.0999999940….
     const double above = double(0.1f), below = double(std::nextafter(0.1f, 0.0f));
     RasterSpec spec;
-    spec.width = 3, spec.height = 1, spec.gt = {1000, 10, 0, 2000, 0, -10}, spec.type = GDT_Float32, spec.nodata = -9999;
+    spec.width = 3, spec.height = 1, spec.gt = {1000, 10, 0, 2000, 0, -10};
+    spec.type = GDT_Float32, spec.nodata = -9999;
     const GridSpec grid = make_grid(1000, 2000, 10, 3, 1);
     Eigen::ArrayXXd out;
     SUBCASE("a value above a maximum of 0.1") {
@@ -715,7 +716,8 @@ TEST_CASE("raster input: Float32 bands pass the range, nodata and warning tests 
         RasterInput in = RasterInput::open(src.path, rules("share", LayerKind::intensive, {1}, false, 0.1), grid);
         RasterReader reader(in, grid);
         CHECK_THROWS_WITH_AS(reader.read(Window{0, 0, 3, 1}, out),
-                             doctest::Contains("a value above its maximum 0.1 0.10000000149011612 at pixel (2, 0)"), DataError);
+                             doctest::Contains("a value above its maximum 0.1 0.10000000149011612 at pixel (2, 0)"),
+                             DataError);
     }
     SUBCASE("values up to it, nodata, and the count above a warning level of 0.1") {
         MemRaster src(spec, {{below, -9999, below}});
