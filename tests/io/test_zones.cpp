@@ -234,6 +234,34 @@ TEST_CASE("zones: rasterize by the pixel-centre rule, hand counts per zone") {
     CHECK_FALSE(rz.rasterize(grid, Window{7, 0, 1, 2}, none));
 }
 
+TEST_CASE("zones: windows inside zones are filled as GDAL would burn them, the first zone keeping shared pixels") {
+    // 1 m pixels, 200 × 200 from (0, 200). Zone "1": x 0..120, zone "2": x 80..180, full height; they
+    // share x 80..120, which goes to "1". A pixel's zone by hand: its centre x < 120 → 1, < 180 → 2, else 0.
+    auto square = [](int x0, int x1) {
+        return "POLYGON ((" + std::to_string(x0) + " 0," + std::to_string(x1) + " 0," + std::to_string(x1) + " 200," +
+               std::to_string(x0) + " 200," + std::to_string(x0) + " 0))";
+    };
+    ZoneFile f({{"1", "A", square(0, 120)}, {"2", "B", square(80, 180)}});
+    const GridSpec grid{{0, 1, 0, 200, 0, -1}, 200, 200, wkt_of(6677)};
+    ZoneSet set = ZoneSet::load(source(f), grid);
+    ZoneRasterizer rz(set);
+    auto hand = [](int c) { return c + 0.5 < 120 ? 1 : c + 0.5 < 180 ? 2 : 0; };
+    // Inside both; inside "2" across the edge of "1" (burnt); inside "1" up to or across the edge of "2";
+    // inside "2" alone; beyond both.
+    for (int x0 : {90, 110, 60, 70, 150, 185}) {
+        CAPTURE(x0);
+        const Window w{x0, 50, 15, 20};
+        Eigen::ArrayXi out;
+        if (!rz.rasterize(grid, w, out)) {
+            CHECK(hand(x0) == 0);
+            continue;
+        }
+        REQUIRE(out.size() == w.size());
+        for (int r = 0; r < w.height; ++r)
+            for (int c = 0; c < w.width; ++c) CHECK(out(r * w.width + c) == hand(x0 + c));
+    }
+}
+
 TEST_CASE("zones: load errors") {
     GridSpec grid = test_grid();
     SUBCASE("duplicate id") {
