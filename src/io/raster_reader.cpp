@@ -7,6 +7,7 @@
 #include <cmath>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
 
 #include "repot/error.hpp"
 #include "repot/gather.hpp"
@@ -60,6 +61,37 @@ float float_at_most(double v) {
     if (double(f) > v) f = std::nextafter(f, -INFINITY);
     return f;
 }
+
+// read_source's tests of a value: in range, nodata, or NaN declared as nodata; and above the warning level.
+// Bitwise operators: no branch, so the loops vectorise.
+template <class T>
+struct ValueTests {
+    T low, high, nodata, warn;  // nodata NaN: none (NaN equals nothing)
+    bool nan_nodata;
+    bool fine(T x) const { return ((x >= low) & (x <= high)) | (x == nodata) | (nan_nodata & (x != x)); }
+};
+// The same tests on floats, eight to a vector instead of four doubles: each bound becomes the float at
+// which the double bound splits the floats, so a float passes exactly when its double value does.
+ValueTests<float> as_floats(const ValueTests<double>& t) {
+    const float nodata = double(float(t.nodata)) == t.nodata ? float(t.nodata) : NAN;  // else no float equals it
+    return {float_at_least(t.low), float_at_most(t.high), nodata, float_at_most(t.warn), t.nan_nodata};
+}
+// One pass over src: widened into dst with nodata as NaN; counts the values failing the tests and above the
+// warning level (NaN compares false). Integer counts (int for floats: eight lanes; a window holds far fewer
+// than 2^31 values): the compiler may reorder them, so the loop vectorises.
+template <class T>
+void scan(const T* src, double* dst, int64_t n, const ValueTests<T>& t, int64_t& bad, int64_t& above) {
+    using Count = std::conditional_t<sizeof(T) == 4, int, int64_t>;
+    Count bad_n = 0, above_n = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        const T x = src[i];
+        bad_n += !t.fine(x);
+        const T y = x == t.nodata ? T(NAN) : x;
+        dst[i] = y;
+        above_n += y > t.warn;
+    }
+    bad = bad_n, above = above_n;
+}
 }  // namespace
 
 void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& buf) {
@@ -83,40 +115,16 @@ void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& bu
         Eigen::Map<Eigen::ArrayXd> v(dst, n);
         const auto& nd = in_.nodata[size_t(b)];
         const bool nan_nodata = nd && std::isnan(*nd);
-        const double low = in_.rules.min_value, high = in_.rules.max_value, warn = in_.rules.warn_above;
-        const double nd_value = nd && !nan_nodata ? *nd : NAN;  // NaN equals nothing: no replacement
-        // In range, nodata, or NaN declared as nodata (bitwise operators: no branch, so the loop vectorises).
-        auto fine = [&](double x) { return ((x >= low) & (x <= high)) | (x == nd_value) | (nan_nodata & (x != x)); };
-        int64_t bad = 0, above = 0;  // integer sums: the compiler may reorder them, so the loop vectorises
-        if (as_float) {
-            // The same tests on the floats themselves, eight to a vector instead of four doubles: each bound
-            // becomes the float a float value passes exactly when it passes the double bound.
-            const float low_f = float_at_least(low), high_f = float_at_most(high), warn_f = float_at_most(warn);
-            const float nd_f = double(float(nd_value)) == nd_value ? float(nd_value) : NAN;  // else no float equals it
-            const float* src = floats_.data();
-            int bad_f = 0, above_f = 0;  // int sums: eight lanes (a window holds far fewer than 2^31 values)
-            for (int64_t i = 0; i < n; ++i) {
-                const float x = src[i];
-                bad_f += !(((x >= low_f) & (x <= high_f)) | (x == nd_f) | (nan_nodata & (x != x)));
-                const float y = x == nd_f ? NAN : x;
-                dst[i] = y;
-                above_f += y > warn_f;
-            }
-            bad = bad_f, above = above_f;
-        } else {
-            for (int64_t i = 0; i < n; ++i) {
-                const double x = dst[i];
-                bad += !fine(x);
-                const double y = x == nd_value ? NAN : x;
-                dst[i] = y;
-                above += y > warn;  // NaN compares false
-            }
-        }
+        const double low = in_.rules.min_value, high = in_.rules.max_value;
+        const ValueTests<double> tests{low, high, nd && !nan_nodata ? *nd : NAN, in_.rules.warn_above, nan_nodata};
+        int64_t bad = 0, above = 0;
+        if (as_float) scan(floats_.data(), dst, n, as_floats(tests), bad, above);
+        else scan(dst, dst, n, tests, bad, above);
         if (bad > 0) {
             read_band(dst, GDT_Float64);  // the values as read, for the message
             for (int64_t i = 0; i < v.size(); ++i) {
                 const double x = v(i);
-                if (fine(x)) continue;
+                if (tests.fine(x)) continue;
                 const std::string what = std::isnan(x)        ? "NaN (not declared as nodata)"
                                          : x < 0 && low == 0    ? "a negative value"
                                          : x < low              ? fmt::format("a value below its minimum {:g}", low)
