@@ -21,6 +21,14 @@ int lattice_step(const GridSpec& g) {
     return step;
 }
 
+// Between the lattice nodes around a pixel: the one expression of every caller, so that a pixel maps to
+// the same bits wherever it is asked for.
+double bilinear(const std::vector<double>& L, size_t row0, size_t row1, size_t i0, size_t i1, double tc, double tr) {
+    const double a = L[row0 + i0] * (1 - tc) + L[row0 + i1] * tc;
+    const double b = L[row1 + i0] * (1 - tc) + L[row1 + i1] * tc;
+    return a * (1 - tr) + b * tr;
+}
+
 }  // namespace
 
 PixelMapper::PixelMapper(const GridSpec& from, const GridSpec& to)
@@ -93,14 +101,20 @@ void PixelMapper::for_each_row(const Window& w, Visit&& visit) const {
             const int gc = w.x0 + c, i = node_of(gc);
             const size_t i0 = size_t(i - l.c0), i1 = i0 + 1;
             const double tc = double(gc - i * step_) * (1.0 / step_);  // exact: step_ is a power of two
-            auto lerp2 = [&](const std::vector<double>& L) {
-                const double a = L[row0 + i0] * (1 - tc) + L[row0 + i1] * tc;
-                const double b = L[row1 + i0] * (1 - tc) + L[row1 + i1] * tc;
-                return a * (1 - tr) + b * tr;
-            };
-            x = lerp2(l.x), y = lerp2(l.y);
+            x = bilinear(l.x, row0, row1, i0, i1, tc, tr), y = bilinear(l.y, row0, row1, i0, i1, tc, tr);
         });
     }
+}
+
+// for_each_row's map of one pixel (gc, gr) of the grid, to the same bits.
+void PixelMapper::lattice_point(int gc, int gr, double& x, double& y) const {
+    const Lattice& l = lattice_;
+    const int j = node_of(gr), i = node_of(gc);
+    const double tr = double(gr - j * step_) / step_;
+    const size_t row0 = size_t(j - l.r0) * l.ncol, row1 = row0 + l.ncol;
+    const size_t i0 = size_t(i - l.c0), i1 = i0 + 1;
+    const double tc = double(gc - i * step_) * (1.0 / step_);
+    x = bilinear(l.x, row0, row1, i0, i1, tc, tr), y = bilinear(l.y, row0, row1, i0, i1, tc, tr);
 }
 
 void PixelMapper::map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) const {
@@ -114,21 +128,142 @@ void PixelMapper::map(const Window& w, Eigen::ArrayXd& sx, Eigen::ArrayXd& sy) c
     });
 }
 
+namespace {
+// Values that lie between a and b lie in one source cell when a and b lie more than eps (far above
+// rounding) inside it.
+bool one_cell(double a, double b) {
+    constexpr double eps = 1e-6;
+    const auto [lo, hi] = std::minmax(a, b);
+    return std::floor(lo - eps) == std::floor(hi + eps);
+}
+constexpr int64_t kMixed = -2;  // not one source cell
+}  // namespace
+
+int64_t PixelMapper::cell_of(double x, double y, int width, int height) {
+    return x >= 0 && y >= 0 && x < width && y < height ? int64_t(y) * width + int64_t(x) : -1;
+}
+
+// The cells of pixels [a, b) of one row inside one lattice cell, where the map is linear along the row:
+// the pixels between two ends in one cell are in it too. Linearity also tells where the row crosses each
+// cell edge between its ends: cut there and check each piece by its ends, whose maps are taken once (a
+// crossing costs two). A piece whose ends disagree (a cut one pixel off by rounding) is halved until
+// they agree. at(c, x, y) maps column c of the row; emit(p, q, cell) takes pixels [p, q) in order.
+template <class At, class Emit>
+void PixelMapper::split_row(int a, int b, int width, int height, At&& at, Emit&& emit) const {
+    auto halve = [&](auto& self, int p, int q) -> void {
+        double xa, ya, xb, yb;
+        at(p, xa, ya);
+        at(q - 1, xb, yb);
+        if (q - p == 1 || (one_cell(xa, xb) && one_cell(ya, yb))) return emit(p, q, cell_of(xa, ya, width, height));
+        const int m = p + (q - p) / 2;
+        self(self, p, m);
+        self(self, m, q);
+    };
+    struct End {
+        int c;  // a piece's first or last pixel, and its map
+        double x = 0, y = 0;
+    };
+    End first{a}, last{b - 1};
+    at(first.c, first.x, first.y);
+    at(last.c, last.x, last.y);
+    if (one_cell(first.x, last.x) && one_cell(first.y, last.y))
+        return emit(a, b, cell_of(first.x, first.y, width, height));
+    cuts_.clear();
+    auto crossings = [&](double va, double vb) {
+        if (!(std::isfinite(va) && std::isfinite(vb)) || b - 1 == a || std::floor(va) == std::floor(vb)) return;
+        if (std::abs(vb - va) > b - a) return;  // more edges than pixels: halving finds them
+        const double per_px = (vb - va) / (b - 1 - a);
+        for (double k = std::floor(std::min(va, vb)) + 1; k <= std::max(va, vb); ++k) {
+            const double t = (k - va) / per_px;  // where the row meets the edge k, in pixels from a
+            const double cut = per_px > 0 ? std::ceil(t) : std::floor(t) + 1;
+            cuts_.push_back(a + int(std::clamp(cut, 1.0, double(b - 1 - a))));
+        }
+    };
+    crossings(first.x, last.x);
+    crossings(first.y, last.y);
+    if (cuts_.size() > 1) {
+        std::sort(cuts_.begin(), cuts_.end());
+        cuts_.erase(std::unique(cuts_.begin(), cuts_.end()), cuts_.end());
+    }
+    End p = first;
+    for (size_t k = 0; k <= cuts_.size(); ++k) {
+        End q = last, next{};
+        if (k < cuts_.size()) {
+            q.c = cuts_[k] - 1, next.c = cuts_[k];
+            at(q.c, q.x, q.y);
+            at(next.c, next.x, next.y);
+        }
+        if (one_cell(p.x, q.x) && one_cell(p.y, q.y)) emit(p.c, q.c + 1, cell_of(p.x, p.y, width, height));
+        else halve(halve, p.c, q.c + 1);
+        p = next;
+    }
+}
+
+// Through a CRS change a pixel is a bilinear mix of the four lattice nodes around it, so every pixel of a
+// rectangle inside one lattice cell maps between the extremes of the rectangle's corners: when the corners
+// lie in one source cell, so does the rectangle. Per lattice cell of w: its one cell (uniform_), else per
+// row (row_cell_) the one cell of the row's stretch where a band of rows from the top or the bottom edge
+// proves it so; kMixed rows are split by split_row. A cell edge that runs along the rows costs a binary
+// search instead of every row; one that runs across them leaves every row to split_row.
+void PixelMapper::classify_cells(const Window& w, int width, int height) const {
+    build_lattice(w, lattice_);
+    const Lattice& l = lattice_;
+    const size_t ncell = l.ncol - 1, nrowcell = l.nrow - 1;
+    uniform_.assign(ncell * nrowcell, kMixed);
+    row_cell_.resize(uniform_.size() * size_t(step_));
+    for (size_t k = 0; k < uniform_.size(); ++k) {
+        const size_t n00 = (k / ncell) * l.ncol + k % ncell, n10 = n00 + l.ncol;
+        const auto [x0, x1] = std::minmax({l.x[n00], l.x[n00 + 1], l.x[n10], l.x[n10 + 1]});
+        const auto [y0, y1] = std::minmax({l.y[n00], l.y[n00 + 1], l.y[n10], l.y[n10 + 1]});
+        if (one_cell(x0, x1) && one_cell(y0, y1)) {  // NaN fails the test
+            uniform_[k] = cell_of(x0, y0, width, height);
+            continue;
+        }
+        // The lattice cell's pixels inside w: columns [c0, c1], rows [r0, r1] of the grid.
+        const int top = (l.r0 + int(k / ncell)) * step_, left = (l.c0 + int(k % ncell)) * step_;
+        const int c0 = std::max(w.x0, left), c1 = std::min(w.x0 + w.width, left + step_) - 1;
+        const int r0 = std::max(w.y0, top), r1 = std::min(w.y0 + w.height, top + step_) - 1;
+        auto row = [&](int r) -> int64_t& { return row_cell_[k * size_t(step_) + size_t(r - top)]; };  // grid row r
+        for (int r = r0; r <= r1; ++r) row(r) = kMixed;
+        struct Ends {
+            double xa, ya, xb, yb;
+        };
+        auto ends = [&](int r) {
+            Ends e;
+            lattice_point(c0, r, e.xa, e.ya);
+            lattice_point(c1, r, e.xb, e.yb);
+            return e;
+        };
+        auto band_cell = [&](const Ends& e, const Ends& f) {  // the one cell of rows e..f, or kMixed
+            const auto [xl, xh] = std::minmax({e.xa, e.xb, f.xa, f.xb});
+            const auto [yl, yh] = std::minmax({e.ya, e.yb, f.ya, f.yb});
+            return one_cell(xl, xh) && one_cell(yl, yh) ? cell_of(xl, yl, width, height) : kMixed;
+        };
+        // From an edge row `from` whose stretch is one cell, the farthest row `to` towards `beyond` (its
+        // first row not to try) whose band with `from` is proven one cell; those rows get that cell.
+        auto band_from = [&](int from, int beyond) {
+            const Ends e = ends(from);
+            const int64_t cell = band_cell(e, e);
+            if (cell == kMixed) return from;  // the edge row itself is split
+            const int dir = beyond > from ? 1 : -1;
+            int good = from, bad = beyond;
+            while (std::abs(bad - good) > 1) {
+                const int m = good + (bad - good) / 2;
+                (band_cell(e, ends(m)) == cell ? good : bad) = m;
+            }
+            for (int r = from; r != good + dir; r += dir) row(r) = cell;
+            return good + dir;
+        };
+        const int below = band_from(r0, r1 + 1);
+        if (below <= r1) band_from(r1, below - 1);
+    }
+}
+
 void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<CellRun>& out) const {
     out.clear();
-    auto cell_of = [&](double x, double y) -> int64_t {
-        return x >= 0 && y >= 0 && x < width && y < height ? int64_t(y) * width + int64_t(x) : -1;
-    };
     auto add = [&](int64_t begin, int64_t end, int64_t cell) {
         if (!out.empty() && out.back().cell == cell && out.back().end == begin) out.back().end = end;
         else out.push_back({begin, end, cell});
-    };
-    // Values that lie between a and b lie in one source cell when a and b lie more than eps (far above
-    // rounding) inside it.
-    constexpr double eps = 1e-6;
-    auto one_cell = [](double a, double b) {
-        const auto [lo, hi] = std::minmax(a, b);
-        return std::floor(lo - eps) == std::floor(hi + eps);
     };
     if (axis_aligned()) {
         // The source column depends on the column only, the source row on the row only: the columns'
@@ -161,87 +296,69 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
             double x, y;
             at(0, x, y);
             const int64_t row = int64_t(r) * w.width;
-            for (const Stretch& s : stretches) add(row + s.begin, row + s.end, cell_of(s.x, y));
+            for (const Stretch& s : stretches) add(row + s.begin, row + s.end, cell_of(s.x, y, width, height));
         });
         return;
     }
-    // Through a CRS change a pixel is a bilinear mix of the four lattice nodes around it: when they lie
-    // in one source cell, so do all step_ × step_ pixels between them (kMixed: they do not).
-    constexpr int64_t kMixed = -2;
-    if (ct_) build_lattice(w, lattice_);
-    const Lattice& l = lattice_;
-    std::vector<int> cuts;  // a lattice cell's stretch of a row, cut where it crosses cell edges
-    struct End {
-        int c;  // a piece's first or last pixel, and its map
-        double x = 0, y = 0;
-    };
-    const size_t ncell = ct_ ? l.ncol - 1 : 0;
-    if (ct_) {
-        uniform_.assign(ncell * (l.nrow - 1), kMixed);
-        for (size_t k = 0; k < uniform_.size(); ++k) {
-            const size_t n00 = (k / ncell) * l.ncol + k % ncell, n10 = n00 + l.ncol;
-            const auto [x0, x1] = std::minmax({l.x[n00], l.x[n00 + 1], l.x[n10], l.x[n10 + 1]});
-            const auto [y0, y1] = std::minmax({l.y[n00], l.y[n00 + 1], l.y[n10], l.y[n10 + 1]});
-            if (one_cell(x0, x1) && one_cell(y0, y1)) uniform_[k] = cell_of(x0, y0);  // NaN fails the test
-        }
-    }
+    if (ct_) classify_cells(w, width, height);
+    const size_t ncell = ct_ ? lattice_.ncol - 1 : 0;
     for_each_row(w, [&](int r, auto at) {
         const int64_t row = int64_t(r) * w.width;
-        const size_t lattice_row = ct_ ? size_t(node_of(w.y0 + r) - l.r0) * ncell : 0;
+        const int gr = w.y0 + r;
+        const size_t lattice_row = ct_ ? size_t(node_of(gr) - lattice_.r0) * ncell : 0;
+        auto emit = [&](int p, int q, int64_t cell) { add(row + p, row + q, cell); };
         for (int a = 0; a < w.width;) {
             const int node = node_of(w.x0 + a);
             const int b = std::min(w.width, (node + 1) * step_ - w.x0);  // pixels [a, b): one lattice cell
-            if (ct_ && uniform_[lattice_row + size_t(node - l.c0)] != kMixed) {
-                add(row + a, row + b, uniform_[lattice_row + size_t(node - l.c0)]);
-                a = b;
-                continue;
-            }
-            // Along a row within a lattice cell the map is linear: the pixels between two ends in one cell
-            // are in it too. Linearity also tells where the row crosses each cell edge between its ends:
-            // cut there and check each piece by its ends, whose maps are taken once (a crossing costs two).
-            // A piece whose ends disagree (a cut one pixel off by rounding) is halved until they agree.
-            auto halve = [&](auto& self, int p, int q) -> void {  // pixels [p, q) of the row
-                double xa, ya, xb, yb;
-                at(p, xa, ya);
-                at(q - 1, xb, yb);
-                if (q - p == 1 || (one_cell(xa, xb) && one_cell(ya, yb))) return add(row + p, row + q, cell_of(xa, ya));
-                const int m = p + (q - p) / 2;
-                self(self, p, m);
-                self(self, m, q);
-            };
-            End first{a}, last{b - 1};
-            at(first.c, first.x, first.y);
-            at(last.c, last.x, last.y);
-            cuts.clear();
-            auto crossings = [&](double va, double vb) {
-                if (!(std::isfinite(va) && std::isfinite(vb)) || b - 1 == a || std::floor(va) == std::floor(vb)) return;
-                if (std::abs(vb - va) > b - a) return;  // more edges than pixels: halving finds them
-                const double per_px = (vb - va) / (b - 1 - a);
-                for (double k = std::floor(std::min(va, vb)) + 1; k <= std::max(va, vb); ++k) {
-                    const double t = (k - va) / per_px;  // where the row meets the edge k, in pixels from a
-                    const double cut = per_px > 0 ? std::ceil(t) : std::floor(t) + 1;
-                    cuts.push_back(a + int(std::clamp(cut, 1.0, double(b - 1 - a))));
+            if (ct_) {
+                const size_t k = lattice_row + size_t(node - lattice_.c0);
+                int64_t cell = uniform_[k];
+                if (cell == kMixed) cell = row_cell_[k * size_t(step_) + size_t(gr - node_of(gr) * step_)];
+                if (cell != kMixed) {
+                    add(row + a, row + b, cell);
+                    a = b;
+                    continue;
                 }
-            };
-            crossings(first.x, last.x);
-            crossings(first.y, last.y);
-            std::sort(cuts.begin(), cuts.end());
-            cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-            End p = first;
-            for (size_t k = 0; k <= cuts.size(); ++k) {
-                End q = last, next{};
-                if (k < cuts.size()) {
-                    q.c = cuts[k] - 1, next.c = cuts[k];
-                    at(q.c, q.x, q.y);
-                    at(next.c, next.x, next.y);
-                }
-                if (one_cell(p.x, q.x) && one_cell(p.y, q.y)) add(row + p.c, row + q.c + 1, cell_of(p.x, p.y));
-                else halve(halve, p.c, q.c + 1);
-                p = next;
             }
+            split_row(a, b, width, height, at, emit);
             a = b;
         }
     });
+}
+
+void PixelMapper::cell_counts(const Window& w, int width, int height, std::vector<CellCount>& out) const {
+    out.clear();
+    auto count = [&](int64_t cell, int64_t n) {
+        if (!out.empty() && out.back().cell == cell) out.back().pixels += n;
+        else out.push_back({cell, n});
+    };
+    if (!ct_) {
+        cell_runs(w, width, height, runs_);
+        for (const CellRun& run : runs_) count(run.cell, run.end - run.begin);
+        return;
+    }
+    // Through a CRS change, by lattice cell: a uniform one at once, a mixed one by rows.
+    classify_cells(w, width, height);
+    const Lattice& l = lattice_;
+    const size_t ncell = l.ncol - 1;
+    for (size_t k = 0; k < uniform_.size(); ++k) {
+        const int top = (l.r0 + int(k / ncell)) * step_, left = (l.c0 + int(k % ncell)) * step_;
+        const int c0 = std::max(w.x0, left), c1 = std::min(w.x0 + w.width, left + step_);
+        const int r0 = std::max(w.y0, top), r1 = std::min(w.y0 + w.height, top + step_);
+        if (uniform_[k] != kMixed) {
+            count(uniform_[k], int64_t(c1 - c0) * (r1 - r0));
+            continue;
+        }
+        for (int r = r0; r < r1; ++r) {
+            const int64_t cell = row_cell_[k * size_t(step_) + size_t(r - top)];
+            if (cell != kMixed) {
+                count(cell, c1 - c0);
+                continue;
+            }
+            auto at = [&](int c, double& x, double& y) { lattice_point(w.x0 + c, r, x, y); };
+            split_row(c0 - w.x0, c1 - w.x0, width, height, at, [&](int p, int q, int64_t cell) { count(cell, q - p); });
+        }
+    }
 }
 
 }  // namespace repot

@@ -19,6 +19,10 @@ struct CellRun {
     int64_t begin, end, cell;
 };
 
+struct CellCount {
+    int64_t cell, pixels;
+};
+
 class PixelMapper {
 public:
     PixelMapper(const GridSpec& from, const GridSpec& to);
@@ -28,6 +32,9 @@ public:
     // order: floor(sx), floor(sy) of map(), found per lattice cell (step × step pixels) where its corners
     // lie well inside one cell, else per row stretch cut where the row crosses cell edges (pixel_mapper.cpp).
     void cell_runs(const Window& w, int width, int height, std::vector<CellRun>& out) const;
+    // The same cells as cell_runs, in no particular order: how many pixel centres of w each holds (a cell
+    // may come more than once), found per lattice cell where it lies in one cell.
+    void cell_counts(const Window& w, int width, int height, std::vector<CellCount>& out) const;
     // Same CRS and no rotation: source column depends on the column only, source row on the row only.
     bool axis_aligned() const;
 
@@ -40,6 +47,11 @@ private:
     void build_lattice(const Window& w, Lattice& l) const;
     template <class Visit>
     void for_each_row(const Window& w, Visit&& visit) const;
+    void lattice_point(int gc, int gr, double& x, double& y) const;
+    void classify_cells(const Window& w, int width, int height) const;
+    template <class At, class Emit>
+    void split_row(int a, int b, int width, int height, At&& at, Emit&& emit) const;
+    static int64_t cell_of(double x, double y, int width, int height);  // −1 outside the raster
 
     GridSpec grid_;
     int step_;  // lattice spacing in grid pixels, a power of two (pixel_mapper.cpp)
@@ -49,7 +61,11 @@ private:
     std::array<double, 6> inv_src_{};
     std::unique_ptr<OGRCoordinateTransformation> ct_;  // null for the same CRS
     mutable Lattice lattice_;               // scratch
-    mutable std::vector<int64_t> uniform_;  // cell_runs: per lattice cell, the one source cell of its pixels
+    // classify_cells, per lattice cell of the window: the one source cell of its pixels, else (row_cell_,
+    // step_ rows per lattice cell) of each row's stretch; kMixed where not one.
+    mutable std::vector<int64_t> uniform_, row_cell_;
+    mutable std::vector<int> cuts_;         // split_row: where a row's stretch crosses cell edges
+    mutable std::vector<CellRun> runs_;     // cell_counts within one CRS
 };
 
 }  // namespace repot

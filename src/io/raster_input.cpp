@@ -207,11 +207,11 @@ void count_centres(RasterInput& in, const GridSpec& grid, int threads) {
     auto work = [&](std::vector<uint32_t>& counts) {
         try {
             PixelMapper mapper(grid, in.grid());
-            std::vector<CellRun> runs;
+            std::vector<CellCount> cells;
             for (size_t k = next++; k < windows.size(); k = next++) {
-                mapper.cell_runs(windows[k], in.width, in.height, runs);  // as RasterReader::read_nearest finds them
-                for (const CellRun& run : runs)
-                    if (run.cell >= 0) counts[size_t(run.cell)] += uint32_t(run.end - run.begin);
+                mapper.cell_counts(windows[k], in.width, in.height, cells);  // as RasterReader::read_nearest finds them
+                for (const CellCount& c : cells)
+                    if (c.cell >= 0) counts[size_t(c.cell)] += uint32_t(c.pixels);
             }
         } catch (...) {
             std::lock_guard<std::mutex> lock(mu);

@@ -334,16 +334,21 @@ void RasterReader::read_nearest(const Window& w, Eigen::ArrayXXd& out) {
     if (!prepare_nearest(w, ax, ay, rw)) return out.setConstant(NAN), void();  // no pixel centre in the layer
     for (const CellRun& run : cell_runs_)
         for (int b = 0; b < bands_; ++b)
-            std::fill(out.col(b).data() + run.begin, out.col(b).data() + run.end, nearest_value(run, ax, ay, rw, b));
+            std::fill(out.col(b).data() + run.begin, out.col(b).data() + run.end, nearest_value(run.cell, ax, ay, rw, b));
 }
 
 bool RasterReader::prepare_nearest(const Window& w, int& ax, int& ay, int& rw) {
     mapper_.cell_runs(w, in_.width, in_.height, cell_runs_);
+    return read_cells(cell_runs_, ax, ay, rw);
+}
+
+template <class Cells>
+bool RasterReader::read_cells(const Cells& cells, int& ax, int& ay, int& rw) {
     ax = in_.width, ay = in_.height;
     int bx = 0, by = 0;  // the source window holding every cell
-    for (const CellRun& run : cell_runs_)
-        if (run.cell >= 0) {
-            const int x = int(run.cell % in_.width), y = int(run.cell / in_.width);
+    for (const auto& c : cells)
+        if (c.cell >= 0) {
+            const int x = int(c.cell % in_.width), y = int(c.cell / in_.width);
             ax = std::min(ax, x), ay = std::min(ay, y), bx = std::max(bx, x + 1), by = std::max(by, y + 1);
         }
     if (ax >= bx) return false;
@@ -352,12 +357,12 @@ bool RasterReader::prepare_nearest(const Window& w, int& ax, int& ay, int& rw) {
     return true;
 }
 
-double RasterReader::nearest_value(const CellRun& run, int ax, int ay, int rw, int band) const {
-    if (run.cell < 0) return NAN;  // outside the layer: missing, not zero
-    const int64_t k = int64_t(run.cell / in_.width - ay) * rw + (run.cell % in_.width - ax);  // in the read window
+double RasterReader::nearest_value(int64_t cell, int ax, int ay, int rw, int band) const {
+    if (cell < 0) return NAN;  // outside the layer: missing, not zero
+    const int64_t k = int64_t(cell / in_.width - ay) * rw + (cell % in_.width - ax);  // in the read window
     if (in_.rules.kind != LayerKind::extensive) return buf_(k, band);
     // The cell's value is shared by the pixel centres inside it.
-    const uint32_t count = (*in_.centre_counts)[size_t(run.cell)];
+    const uint32_t count = (*in_.centre_counts)[size_t(cell)];
     return (count ? 1.0 / count : NAN) * buf_(k, band);
 }
 
@@ -376,8 +381,13 @@ bool RasterReader::runs_by_cell(const Window& w, const Eigen::ArrayXi& pixels,
     Eigen::Index j = 0;
     for (const CellRun& run : cell_runs_) {  // window order, as the listed pixels
         if (j == n) break;
-        const double v = any ? nearest_value(run, ax, ay, rw, 0) : NAN;
-        const Eigen::Index end = std::lower_bound(pixels.data() + j, pixels.data() + n, int(run.end)) - pixels.data();
+        const double v = any ? nearest_value(run.cell, ax, ay, rw, 0) : NAN;
+        // The listed pixels from j on are at or after run.begin, at most one per position: all of the run's
+        // are listed when the last of them is its last pixel (mostly), else a search among them finds the end.
+        const Eigen::Index most = std::min(n, j + Eigen::Index(run.end - run.begin));
+        const Eigen::Index end = most > j && pixels(most - 1) == run.end - 1
+                                     ? most
+                                     : std::lower_bound(pixels.data() + j, pixels.data() + most, int(run.end)) - pixels.data();
         while (j < end) {  // split at the zone runs inside this cell run
             while (z + 1 < zone_run_start.size() && zone_run_start[z + 1] <= j) ++z;
             const Eigen::Index stop = z + 1 < zone_run_start.size() ? std::min(end, zone_run_start[z + 1]) : end;
@@ -385,6 +395,15 @@ bool RasterReader::runs_by_cell(const Window& w, const Eigen::ArrayXi& pixels,
             j = stop;
         }
     }
+    return true;
+}
+
+bool RasterReader::counts_by_cell(const Window& w, const std::function<void(double, int64_t)>& add) {
+    if (!nearest_path() || bands_ != 1) return false;
+    mapper_.cell_counts(w, in_.width, in_.height, cell_counts_);
+    int ax = 0, ay = 0, rw = 0;
+    const bool any = read_cells(cell_counts_, ax, ay, rw);
+    for (const CellCount& c : cell_counts_) add(any ? nearest_value(c.cell, ax, ay, rw, 0) : NAN, c.pixels);
     return true;
 }
 

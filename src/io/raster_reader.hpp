@@ -68,6 +68,10 @@ public:
     // layer has none. False, calling nothing, for a layer on another path: read it with read_at.
     bool runs_by_cell(const Window& w, const Eigen::ArrayXi& pixels, const std::vector<Eigen::Index>& zone_run_start,
                       const std::function<void(size_t, double, int64_t)>& add);
+    // The same for a window whose every pixel is listed and in one zone, in no particular order: add(value,
+    // n) for n pixels of one source cell (a cell may come more than once). Found per lattice cell where the
+    // cell edges allow (PixelMapper::cell_counts), not per row.
+    bool counts_by_cell(const Window& w, const std::function<void(double, int64_t)>& add);
 
     // Values read above LayerRules::warn_above: how many, and the largest.
     long long above_count() const { return above_count_; }
@@ -81,7 +85,9 @@ private:
     bool nearest_path() const;
     // read_nearest's source window for w (cell_runs_, buf_); false when no pixel centre is in the layer.
     bool prepare_nearest(const Window& w, int& ax, int& ay, int& rw);
-    double nearest_value(const CellRun& run, int ax, int ay, int rw, int band) const;
+    template <class Cells>  // CellRun or CellCount: read the source window holding their cells
+    bool read_cells(const Cells& cells, int& ax, int& ay, int& rw);
+    double nearest_value(int64_t cell, int ax, int ay, int rw, int band) const;
     void read_aggregated(const Window& w, Eigen::ArrayXXd& out);
     bool interior_separable(const Window& w) const;
     void bilinear_separable(const Window& w, int ax, int ay, int rw, int rh, Eigen::ArrayXXd& out);
@@ -155,6 +161,7 @@ private:
     std::vector<ZoneWeights> zone_weights_;
     ZoneWeights& zone_weights(int zone, int64_t nodes);
     std::vector<CellRun> cell_runs_;  // read_nearest: the source cell of each pixel, by runs
+    std::vector<CellCount> cell_counts_;  // counts_by_cell
 };
 
 }  // namespace repot

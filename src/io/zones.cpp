@@ -173,6 +173,7 @@ bool ZoneRasterizer::rasterize(const GridSpec& grid, const Window& w, Eigen::Arr
     double x0 = gt[0], x1 = gt[0] + w.width * gt[1], y0 = gt[3] + w.height * gt[5], y1 = gt[3];
     if (x0 > x1) std::swap(x0, x1);
     if (y0 > y1) std::swap(y0, y1);
+    filled_ = false;
     std::vector<std::unique_ptr<OGRGeometry>> outlines;
     std::vector<OGRGeometryH> geoms;
     std::vector<double> burn;
@@ -197,7 +198,7 @@ bool ZoneRasterizer::rasterize(const GridSpec& grid, const Window& w, Eigen::Arr
     if (geoms.empty()) return false;
     if (whole != SIZE_MAX && !part_before) {  // inside a zone's polygons, away from their edges: no burn
         out.setConstant(w.size(), int(whole + 1));
-        return true;
+        return filled_ = true;
     }
     // GDAL burns straight into `out` (a MEM band over its buffer): no zeroed dataset to copy from.
     out.setZero(w.size());

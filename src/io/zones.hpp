@@ -62,9 +62,12 @@ public:
     // Returns false (and leaves `out` unspecified) when no zone has a pixel in the window. A window wholly
     // inside a zone and away from the edges of the zones before it is filled without burning.
     bool rasterize(const GridSpec& grid, const Window& w, Eigen::ArrayXi& out);
+    // The last window rasterized was filled with one zone: every pixel in it.
+    bool filled() const { return filled_; }
 
 private:
     const ZoneSet& zones_;
+    bool filled_ = false;
     std::vector<std::unique_ptr<OGRGeometry>> own_;  // this worker's copies
 };
 

@@ -303,7 +303,9 @@ private:
         read_single(terrain_, w, b_.terrain_slope);
         if (population_ || landuse_) {  // where each zone's run of the block's pixels begins (runs_by_cell)
             zone_run_start_.clear();
-            for (Eigen::Index j = 0; j < b_.zone.size(); j = run_end(b_.zone, j)) zone_run_start_.push_back(j);
+            if (zones_.filled()) zone_run_start_.push_back(0);  // most windows: no need to look
+            else
+                for (Eigen::Index j = 0; j < b_.zone.size(); j = run_end(b_.zone, j)) zone_run_start_.push_back(j);
         }
         read_population(w);
         read_single(heat_demand_, w, b_.heat_demand);
@@ -369,7 +371,10 @@ private:
         auto add = [&](size_t run, double value, int64_t n) {
             if (!std::isnan(value)) population_runs_.push_back({b_.zone(zone_run_start_[run]), value, n});
         };
-        if (population_->runs_by_cell(w, in_zone_, zone_run_start_, add)) b_.population.resize(0);
+        const bool one_zone = in_zone_.size() == w.size() && zone_run_start_.size() == 1;  // most windows (filled)
+        auto add_one_zone = [&](double value, int64_t n) { add(0, value, n); };
+        if (one_zone ? population_->counts_by_cell(w, add_one_zone) : population_->runs_by_cell(w, in_zone_, zone_run_start_, add))
+            b_.population.resize(0);
         else read_single(population_, w, b_.population);
     }
 
