@@ -211,6 +211,7 @@ void PixelMapper::classify_cells(const Window& w, int width, int height) const {
     const size_t ncell = l.ncol - 1, nrowcell = l.nrow - 1;
     uniform_.assign(ncell * nrowcell, kMixed);
     row_cell_.resize(uniform_.size() * size_t(step_));
+    columns_.resize(uniform_.size());
     for (size_t k = 0; k < uniform_.size(); ++k) {
         const size_t n00 = (k / ncell) * l.ncol + k % ncell, n10 = n00 + l.ncol;
         const auto [x0, x1] = std::minmax({l.x[n00], l.x[n00 + 1], l.x[n10], l.x[n10 + 1]});
@@ -255,7 +256,40 @@ void PixelMapper::classify_cells(const Window& w, int width, int height) const {
             return good + dir;
         };
         const int below = band_from(r0, r1 + 1);
-        if (below <= r1) band_from(r1, below - 1);
+        const int above = below <= r1 ? band_from(r1, below - 1) : r1 + 1;
+        columns_[k] = ColumnSplit{c0, c1 + 1};
+        if (below == r0 && above == r1) split_columns(k, c0, c1, r0, r1, width, height);
+    }
+}
+
+// A lattice cell none of whose rows lies in one cell (an edge runs across the rows): the widest stretch of
+// columns [c0, left_end) from its left edge that is one cell over every row (by its corners, as above), and
+// the widest [right_begin, c1] from its right edge; only the columns between are split row by row.
+void PixelMapper::split_columns(size_t k, int c0, int c1, int r0, int r1, int width, int height) const {
+    auto rect_cell = [&](int ca, int cb) {  // the one cell of columns ca..cb over rows r0..r1, or kMixed
+        double x[4], y[4];
+        lattice_point(ca, r0, x[0], y[0]), lattice_point(cb, r0, x[1], y[1]);
+        lattice_point(ca, r1, x[2], y[2]), lattice_point(cb, r1, x[3], y[3]);
+        const auto [xl, xh] = std::minmax({x[0], x[1], x[2], x[3]});
+        const auto [yl, yh] = std::minmax({y[0], y[1], y[2], y[3]});
+        return one_cell(xl, xh) && one_cell(yl, yh) ? cell_of(xl, yl, width, height) : kMixed;
+    };
+    ColumnSplit& s = columns_[k];
+    if ((s.left = rect_cell(c0, c0)) != kMixed) {
+        int good = c0, bad = c1 + 1;
+        while (bad - good > 1) {
+            const int m = good + (bad - good) / 2;
+            (rect_cell(c0, m) == s.left ? good : bad) = m;
+        }
+        s.left_end = good + 1;
+    }
+    if (s.left_end <= c1 && (s.right = rect_cell(c1, c1)) != kMixed) {
+        int good = c1, bad = s.left_end - 1;
+        while (good - bad > 1) {
+            const int m = good - (good - bad) / 2;
+            (rect_cell(m, c1) == s.right ? good : bad) = m;
+        }
+        s.right_begin = good;
     }
 }
 
@@ -319,6 +353,13 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
                     a = b;
                     continue;
                 }
+                const ColumnSplit& cs = columns_[k];  // an edge across the rows: one cell left and right of it
+                const int m0 = cs.left_end - w.x0, m1 = cs.right_begin - w.x0;
+                if (m0 > a) add(row + a, row + m0, cs.left);
+                if (m1 > m0) split_row(m0, m1, width, height, at, emit);
+                if (b > m1) add(row + m1, row + b, cs.right);
+                a = b;
+                continue;
             }
             split_row(a, b, width, height, at, emit);
             a = b;
@@ -349,6 +390,9 @@ void PixelMapper::cell_counts(const Window& w, int width, int height, std::vecto
             count(uniform_[k], int64_t(c1 - c0) * (r1 - r0));
             continue;
         }
+        const ColumnSplit& cs = columns_[k];
+        if (cs.left_end > c0) count(cs.left, int64_t(cs.left_end - c0) * (r1 - r0));
+        if (c1 > cs.right_begin) count(cs.right, int64_t(c1 - cs.right_begin) * (r1 - r0));
         for (int r = r0; r < r1; ++r) {
             const int64_t cell = row_cell_[k * size_t(step_) + size_t(r - top)];
             if (cell != kMixed) {
@@ -356,7 +400,9 @@ void PixelMapper::cell_counts(const Window& w, int width, int height, std::vecto
                 continue;
             }
             auto at = [&](int c, double& x, double& y) { lattice_point(w.x0 + c, r, x, y); };
-            split_row(c0 - w.x0, c1 - w.x0, width, height, at, [&](int p, int q, int64_t cell) { count(cell, q - p); });
+            if (cs.right_begin > cs.left_end)
+                split_row(cs.left_end - w.x0, cs.right_begin - w.x0, width, height, at,
+                          [&](int p, int q, int64_t cell) { count(cell, q - p); });
         }
     }
 }

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <map>
 #include <vector>
 
 #include "../../src/io/pixel_mapper.hpp"
@@ -16,7 +17,7 @@ GridSpec grid_of(std::array<double, 6> gt, int w, int h, int epsg) { return Grid
 
 // Windows of odd sizes and offsets, some starting before the grid (as the pre-pass's margin does).
 std::vector<Window> odd_windows() {
-    return {{-37, -21, 100, 50}, {0, 0, 64, 64}, {5, 3, 1, 1}, {13, 29, 77, 41}, {90, 90, 33, 17}};
+    return {{-37, -21, 100, 50}, {0, 0, 64, 64}, {5, 3, 1, 1}, {13, 29, 77, 41}, {90, 90, 33, 17}, {-70, -3, 450, 310}};
 }
 
 void check_runs_are_floor_of_map(const PixelMapper& m, int width, int height) {
@@ -34,14 +35,23 @@ void check_runs_are_floor_of_map(const PixelMapper& m, int width, int height) {
             CHECK(runs[k].begin == runs[k - 1].end);
             CHECK(runs[k].cell != runs[k - 1].cell);
         }
+        std::map<int64_t, int64_t> want;  // pixel centres per cell, by the floor of the map
         for (const CellRun& run : runs)
             for (int64_t i = run.begin; i < run.end; ++i) {
                 const double x = sx(i), y = sy(i);
                 const bool in = x >= 0 && y >= 0 && x < width && y < height;
+                const int64_t cell = in ? int64_t(std::floor(y)) * width + int64_t(std::floor(x)) : -1;
                 CAPTURE(i);
-                CHECK(run.cell == (in ? int64_t(std::floor(y)) * width + int64_t(std::floor(x)) : -1));
+                CHECK(run.cell == cell);
+                ++want[cell];
                 inside += in, outside += !in;
             }
+        // cell_counts finds the same cells per lattice cell and row band, in its own order.
+        std::vector<CellCount> counts;
+        m.cell_counts(w, width, height, counts);
+        std::map<int64_t, int64_t> got;
+        for (const CellCount& c : counts) got[c.cell] += c.pixels;
+        CHECK(got == want);
     }
     CHECK(inside > 1000);
     CHECK(outside > 100);
@@ -65,6 +75,20 @@ TEST_CASE("pixel mapper: cell runs are the floor of the map, through a CRS chang
         const GridSpec fine = grid_of({-10000, 1, 0, -5000, 0, -1}, 200, 150, 6677);
         const GridSpec cells_grid = grid_of({139.7227, 0.00005, 0, 35.9547, 0, -0.00005}, 30, 20, 6668);
         check_runs_are_floor_of_map(PixelMapper(fine, cells_grid), 30, 20);
+    }
+    SUBCASE("degrees on a 1 m grid: cells of 180 × 44 px, whose edges along the rows are found by row bands") {
+        // Cells wider than the 64 px lattice cells: a lattice cell crossed only by an edge that runs along
+        // the rows is one cell above the edge and one below, the rows of each found by binary search.
+        const GridSpec fine = grid_of({-10000, 1, 0, -5000, 0, -1}, 400, 300, 6677);
+        const GridSpec cells_grid = grid_of({139.7223, 0.002, 0, 35.9551, 0, -0.0004}, 3, 8, 6668);
+        check_runs_are_floor_of_map(PixelMapper(fine, cells_grid), 3, 8);
+    }
+    SUBCASE("degrees on a 1 m grid: cells of 45 × 222 px, whose edges across the rows are found by column bands") {
+        // Cells taller than the lattice cells: a lattice cell crossed only by an edge that runs across the
+        // rows is one cell left of the edge and one right, the columns of each found by binary search.
+        const GridSpec fine = grid_of({-10000, 1, 0, -5000, 0, -1}, 400, 300, 6677);
+        const GridSpec cells_grid = grid_of({139.7223, 0.0005, 0, 35.9551, 0, -0.002}, 10, 2, 6668);
+        check_runs_are_floor_of_map(PixelMapper(fine, cells_grid), 10, 2);
     }
     SUBCASE("same CRS: 25 m cells offset by 3.7 m") {
         const GridSpec cells_grid = grid_of({-9996.3, 25, 0, -5003.7, 0, -25}, 50, 40, 6677);

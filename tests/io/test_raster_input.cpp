@@ -305,10 +305,23 @@ TEST_CASE("raster input: extensive layer coarser than the grid, in degrees, keep
     CHECK(runs < pixels.size() / 4);  // runs, not pixels
     CHECK(got_n == want_n);
     for (const auto& [z, s] : want_sum) CHECK(got_sum[z] == doctest::Approx(s).epsilon(1e-12));
+    // 5. counts_by_cell, for a window whose every pixel is in one zone: the values read_at gives, each
+    //    for as many pixels as hold it.
+    const Eigen::ArrayXi all_pixels = Eigen::ArrayXi::LinSpaced(Eigen::Index(w.size()), 0, int(w.size()) - 1);
+    reader.read_at(w, all_pixels, each);
+    std::map<double, int64_t> want_pixels, got_pixels;  // value -> pixels (NaN apart: it is not ordered)
+    int64_t want_nan = 0, got_nan = 0;
+    for (Eigen::Index j = 0; j < each.size(); ++j) std::isnan(each(j)) ? ++want_nan : ++want_pixels[each(j)];
+    REQUIRE(reader.counts_by_cell(w, [&](double v, int64_t n) { std::isnan(v) ? got_nan += n : got_pixels[v] += n; }));
+    CHECK(got_pixels == want_pixels);
+    CHECK(got_nan == want_nan);
+    CHECK(want_nan > 0);
+    CHECK(want_pixels.size() == 16);
     // A layer on another path (here: a grid-aligned one) is not read by runs.
     RasterInput on_grid = RasterInput::open(src.path, rules("population", LayerKind::extensive), in.grid());
     RasterReader aligned(on_grid, in.grid());
     CHECK_FALSE(aligned.runs_by_cell(Window{0, 0, 4, 4}, Eigen::ArrayXi::LinSpaced(16, 0, 15), {0}, [](size_t, double, int64_t) {}));
+    CHECK_FALSE(aligned.counts_by_cell(Window{0, 0, 4, 4}, [](double, int64_t) {}));
 }
 
 TEST_CASE("raster input: an extensive raster of a single cell coarser than the grid keeps its total") {
