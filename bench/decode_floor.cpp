@@ -1,12 +1,14 @@
 // The decode-only floor of repot's benchmark (docs/performance.md): what it costs just to decode the input
 // rasters' tiles with GDAL, with the same threads and files as the repot run it is compared with.
 //
-//   repot_decode_floor [--threads N] [--cache-mb M] FILE...
+//   repot_decode_floor [--threads N] [--cache-mb M] [--decode-only] FILE...
 //
 // N threads, each with its own GDALDataset per file (GDAL datasets are not thread-safe), take the tiles
 // (blocks) of every file round-robin: tile k of the concatenated list goes to thread k mod N. For each tile,
 // every band's block is read with GDALRasterBand::ReadBlock (no RasterIO copy, no block cache lookup) and its
-// valid pixels are summed so the compiler cannot drop the work. Prints one line:
+// valid pixels are summed so the compiler cannot drop the work (the floor of the tables). The scalar sum costs
+// about as much as the decoding on compressible rasters: --decode-only sums a block's first pixel instead,
+// which measures decoding alone. Prints one line:
 //   pixels <decoded band-pixels> grid_pixels <pixels of the first file> seconds <wall> mpx_s <grid_pixels/s> sum <sum>
 #include <gdal_priv.h>
 #include <cpl_conv.h>
@@ -69,7 +71,7 @@ double sum_any(GDALDataType t, const void* d, int w, int h, int bw, bool has_nd,
 }
 
 [[noreturn]] void usage() {
-    std::fprintf(stderr, "usage: repot_decode_floor [--threads N] [--cache-mb M] FILE...\n");
+    std::fprintf(stderr, "usage: repot_decode_floor [--threads N] [--cache-mb M] [--decode-only] FILE...\n");
     std::exit(2);
 }
 
@@ -78,11 +80,13 @@ double sum_any(GDALDataType t, const void* d, int w, int h, int bw, bool has_nd,
 int main(int argc, char** argv) {
     int threads = 1;
     long cache_mb = -1;
+    bool decode_only = false;
     std::vector<std::string> paths;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--threads" && i + 1 < argc) threads = std::max(1, std::atoi(argv[++i]));
         else if (a == "--cache-mb" && i + 1 < argc) cache_mb = std::atol(argv[++i]);
+        else if (a == "--decode-only") decode_only = true;
         else if (a.rfind("--", 0) == 0) usage();
         else paths.push_back(a);
     }
@@ -135,7 +139,8 @@ int main(int argc, char** argv) {
                 }
                 int has_nd = 0;
                 const double nd = band->GetNoDataValue(&has_nd);
-                sums[size_t(t)] += sum_any(type, buf.data(), w, h, fi.bw, has_nd != 0, nd, valid[size_t(t)]);
+                sums[size_t(t)] += sum_any(type, buf.data(), decode_only ? 1 : w, decode_only ? 1 : h, fi.bw, has_nd != 0, nd,
+                                           valid[size_t(t)]);
                 band_pixels[size_t(t)] += (long long)w * h;
             }
         }
