@@ -42,8 +42,10 @@ public:
     // Adds the columns of `values` (span × q_count) to the zones of `zone` (span), run by run, in fixed
     // point (above): neighbouring pixels mostly share a zone, so each run is one vectorised column sum.
     void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values);
-    // The same for the columns of a plan (the others hold nothing to add).
-    void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const ColumnPlan& plan);
+    // The same for the columns of a plan (the others hold nothing to add). one_zone: the caller knows every
+    // pixel is in zone(0) (a window filled by one zone), so the runs are not looked for.
+    void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const ColumnPlan& plan,
+             bool one_zone = false);
     void merge(const ZoneSums& other);
     // Adds `value` for each of n pixels of a zone slot, exactly as add() would add them one by one (a
     // layer whose pixels share their source cell's value: RasterReader::runs_by_cell).

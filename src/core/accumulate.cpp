@@ -50,14 +50,15 @@ std::vector<double> ZoneSums::quanta(double pixel_area) {
     return q;
 }
 
-void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const ColumnPlan& plan) {
+void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const ColumnPlan& plan,
+                   bool one_zone) {
     const Eigen::Index n = zone.size();
     if (n > (Eigen::Index(1) << 16)) throw std::invalid_argument("ZoneSums::add: more than 65,536 pixels at once");
     __int128 run[q_count];  // the current run's sum of each summed column, in quanta
     Eigen::Index start = 0;
     while (start < n) {
         const int z = zone(start);
-        const Eigen::Index end = run_end(zone, start);
+        const Eigen::Index end = one_zone ? n : run_end(zone, start);
         if (z < 0 || z > zones_) throw std::out_of_range("zone index out of range");
         touch(z);
         __int128* slot = &fixed_[size_t(z) * q_count];

@@ -199,12 +199,37 @@ void PixelMapper::split_row(int a, int b, int width, int height, At&& at, Emit&&
     }
 }
 
-// Through a CRS change a pixel is a bilinear mix of the four lattice nodes around it, so every pixel of a
-// rectangle inside one lattice cell maps between the extremes of the rectangle's corners: when the corners
-// lie in one source cell, so does the rectangle. Per lattice cell of w: its one cell (uniform_), else per
-// row (row_cell_) the one cell of the row's stretch where a band of rows from the top or the bottom edge
-// proves it so; kMixed rows are split by split_row. A cell edge that runs along the rows costs a binary
-// search instead of every row; one that runs across them leaves every row to split_row.
+namespace {
+// The farthest index from `from` (where ok holds) towards `beyond` (excluded) at which ok holds, by binary
+// search: ok is meant to hold on a stretch from `from`, and every index it returns is checked by ok itself.
+template <class Ok>
+int farthest(int from, int beyond, Ok&& ok) {
+    int good = from, bad = beyond;
+    while (std::abs(bad - good) > 1) {
+        const int m = good + (bad - good) / 2;
+        (ok(m) ? good : bad) = m;
+    }
+    return good;
+}
+}  // namespace
+
+// The one cell of grid columns ca..cb × rows ra..rb inside one lattice cell, or kMixed: every pixel of such a
+// rectangle maps between the extremes of its four corners (the map is bilinear there).
+int64_t PixelMapper::rect_cell(int ca, int cb, int ra, int rb, int width, int height) const {
+    double x[4], y[4];
+    lattice_point(ca, ra, x[0], y[0]), lattice_point(cb, ra, x[1], y[1]);
+    lattice_point(ca, rb, x[2], y[2]), lattice_point(cb, rb, x[3], y[3]);
+    const auto [xl, xh] = std::minmax({x[0], x[1], x[2], x[3]});
+    const auto [yl, yh] = std::minmax({y[0], y[1], y[2], y[3]});
+    return one_cell(xl, xh) && one_cell(yl, yh) ? cell_of(xl, yl, width, height) : kMixed;  // NaN fails the test
+}
+
+// Per lattice cell of w, through a CRS change: its one cell (uniform_, when its four nodes lie in one cell).
+// Else a cell edge crosses it. One that runs along the rows leaves it one cell from its top row down to a row
+// found by binary search (rect_cell proves the band) and one from its bottom row up: those rows get their cell
+// (row_cell_), the row or two between are kMixed. One that runs across the rows (no row is one cell) leaves it
+// one cell from its left column to a column found the same way and one from its right column (columns_): only
+// the columns between are split per row. split_row splits kMixed stretches.
 void PixelMapper::classify_cells(const Window& w, int width, int height) const {
     build_lattice(w, lattice_);
     const Lattice& l = lattice_;
@@ -226,70 +251,27 @@ void PixelMapper::classify_cells(const Window& w, int width, int height) const {
         const int r0 = std::max(w.y0, top), r1 = std::min(w.y0 + w.height, top + step_) - 1;
         auto row = [&](int r) -> int64_t& { return row_cell_[k * size_t(step_) + size_t(r - top)]; };  // grid row r
         for (int r = r0; r <= r1; ++r) row(r) = kMixed;
-        struct Ends {
-            double xa, ya, xb, yb;
-        };
-        auto ends = [&](int r) {
-            Ends e;
-            lattice_point(c0, r, e.xa, e.ya);
-            lattice_point(c1, r, e.xb, e.yb);
-            return e;
-        };
-        auto band_cell = [&](const Ends& e, const Ends& f) {  // the one cell of rows e..f, or kMixed
-            const auto [xl, xh] = std::minmax({e.xa, e.xb, f.xa, f.xb});
-            const auto [yl, yh] = std::minmax({e.ya, e.yb, f.ya, f.yb});
-            return one_cell(xl, xh) && one_cell(yl, yh) ? cell_of(xl, yl, width, height) : kMixed;
-        };
-        // From an edge row `from` whose stretch is one cell, the farthest row `to` towards `beyond` (its
-        // first row not to try) whose band with `from` is proven one cell; those rows get that cell.
-        auto band_from = [&](int from, int beyond) {
-            const Ends e = ends(from);
-            const int64_t cell = band_cell(e, e);
-            if (cell == kMixed) return from;  // the edge row itself is split
-            const int dir = beyond > from ? 1 : -1;
-            int good = from, bad = beyond;
-            while (std::abs(bad - good) > 1) {
-                const int m = good + (bad - good) / 2;
-                (band_cell(e, ends(m)) == cell ? good : bad) = m;
+        // Rows: from the top row down, then from the bottom row up to the first row the top band took.
+        int taken = r0 - 1;
+        if (const int64_t a = rect_cell(c0, c1, r0, r0, width, height); a != kMixed) {
+            taken = farthest(r0, r1 + 1, [&](int r) { return rect_cell(c0, c1, r0, r, width, height) == a; });
+            for (int r = r0; r <= taken; ++r) row(r) = a;
+        }
+        bool bottom = false;
+        if (taken < r1)
+            if (const int64_t b = rect_cell(c0, c1, r1, r1, width, height); b != kMixed) {
+                const int to = farthest(r1, taken, [&](int r) { return rect_cell(c0, c1, r, r1, width, height) == b; });
+                for (int r = to; r <= r1; ++r) row(r) = b;
+                bottom = true;
             }
-            for (int r = from; r != good + dir; r += dir) row(r) = cell;
-            return good + dir;
-        };
-        const int below = band_from(r0, r1 + 1);
-        const int above = below <= r1 ? band_from(r1, below - 1) : r1 + 1;
-        columns_[k] = ColumnSplit{c0, c1 + 1};
-        if (below == r0 && above == r1) split_columns(k, c0, c1, r0, r1, width, height);
-    }
-}
-
-// A lattice cell none of whose rows lies in one cell (an edge runs across the rows): the widest stretch of
-// columns [c0, left_end) from its left edge that is one cell over every row (by its corners, as above), and
-// the widest [right_begin, c1] from its right edge; only the columns between are split row by row.
-void PixelMapper::split_columns(size_t k, int c0, int c1, int r0, int r1, int width, int height) const {
-    auto rect_cell = [&](int ca, int cb) {  // the one cell of columns ca..cb over rows r0..r1, or kMixed
-        double x[4], y[4];
-        lattice_point(ca, r0, x[0], y[0]), lattice_point(cb, r0, x[1], y[1]);
-        lattice_point(ca, r1, x[2], y[2]), lattice_point(cb, r1, x[3], y[3]);
-        const auto [xl, xh] = std::minmax({x[0], x[1], x[2], x[3]});
-        const auto [yl, yh] = std::minmax({y[0], y[1], y[2], y[3]});
-        return one_cell(xl, xh) && one_cell(yl, yh) ? cell_of(xl, yl, width, height) : kMixed;
-    };
-    ColumnSplit& s = columns_[k];
-    if ((s.left = rect_cell(c0, c0)) != kMixed) {
-        int good = c0, bad = c1 + 1;
-        while (bad - good > 1) {
-            const int m = good + (bad - good) / 2;
-            (rect_cell(c0, m) == s.left ? good : bad) = m;
-        }
-        s.left_end = good + 1;
-    }
-    if (s.left_end <= c1 && (s.right = rect_cell(c1, c1)) != kMixed) {
-        int good = c1, bad = s.left_end - 1;
-        while (good - bad > 1) {
-            const int m = good - (good - bad) / 2;
-            (rect_cell(m, c1) == s.right ? good : bad) = m;
-        }
-        s.right_begin = good;
+        // Columns, where no row is one cell.
+        ColumnSplit& cs = columns_[k];
+        cs = ColumnSplit{c0, c1 + 1};
+        if (taken >= r0 || bottom) continue;
+        if ((cs.left = rect_cell(c0, c0, r0, r1, width, height)) != kMixed)
+            cs.left_end = 1 + farthest(c0, c1 + 1, [&](int c) { return rect_cell(c0, c, r0, r1, width, height) == cs.left; });
+        if (cs.left_end <= c1 && (cs.right = rect_cell(c1, c1, r0, r1, width, height)) != kMixed)
+            cs.right_begin = farthest(c1, cs.left_end - 1, [&](int c) { return rect_cell(c, c1, r0, r1, width, height) == cs.right; });
     }
 }
 

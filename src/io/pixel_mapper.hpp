@@ -49,7 +49,7 @@ private:
     void for_each_row(const Window& w, Visit&& visit) const;
     void lattice_point(int gc, int gr, double& x, double& y) const;
     void classify_cells(const Window& w, int width, int height) const;
-    void split_columns(size_t k, int c0, int c1, int r0, int r1, int width, int height) const;
+    int64_t rect_cell(int ca, int cb, int ra, int rb, int width, int height) const;
     template <class At, class Emit>
     void split_row(int a, int b, int width, int height, At&& at, Emit&& emit) const;
     static int64_t cell_of(double x, double y, int width, int height);  // −1 outside the raster
@@ -66,7 +66,7 @@ private:
     // step_ rows per lattice cell) of each row's stretch; kMixed where not one.
     mutable std::vector<int64_t> uniform_, row_cell_;
     // A mixed lattice cell's kMixed rows: grid columns [.., left_end) in cell `left`, [right_begin, ..) in
-    // `right` (both empty unless split_columns found them); split_row splits the columns between.
+    // `right` (both empty unless classify_cells found them); split_row splits the columns between.
     struct ColumnSplit {
         int left_end = 0, right_begin = 0;
         int64_t left = -1, right = -1;

@@ -236,7 +236,7 @@ private:
             if (first_pass || b_.heat_demand.size())
                 ground_heat_kernel(b_, s, sc.ground_heat, in_.classes ? &*in_.classes : nullptr, values_, skip_);
             if (fresh || complete_ != plan_complete_) plan_columns();
-            sums.add(b_.zone.segment(s.offset, s.count), values_, plan_);
+            sums.add(b_.zone.segment(s.offset, s.count), values_, plan_, /*one_zone=*/zones_.filled());
             if (sink_) keep_pixel_values(s);
         }
     }

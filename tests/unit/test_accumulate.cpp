@@ -71,6 +71,22 @@ TEST_CASE("ZoneSums::add takes a segment of a larger zone array") {
         for (int q = 0; q < q_count; ++q) CHECK(a.get(slot, Q(q)) == b.get(slot, Q(q)));
 }
 
+TEST_CASE("ZoneSums::add of pixels the caller knows are in one zone sums them as one run") {
+    // 10 pixels of zone 2: roof 1 + ... + 10 = 55, population 0.1 · (1 + 4 + ... + 100) = 38.5.
+    const Eigen::ArrayXi two = Eigen::ArrayXi::Constant(10, 2);
+    ColumnPlan plan;
+    plan.summed = {q_roof_area_m2, q_population};
+    plan.ones = {q_pixels};
+    ZoneSums told(3), looked(3);
+    told.add(two, values10(), plan, /*one_zone=*/true);
+    looked.add(two, values10(), plan);
+    CHECK(told.get(2, q_pixels) == 10);
+    CHECK(told.get(2, q_roof_area_m2) == 55);
+    CHECK(told.get(2, q_population) == doctest::Approx(38.5).epsilon(1e-11));
+    for (int slot = 0; slot <= 3; ++slot)
+        for (int q = 0; q < q_count; ++q) CHECK(told.get(slot, Q(q)) == looked.get(slot, Q(q)));
+}
+
 TEST_CASE("ZoneSums: two halves merged equal one pass") {
     const Eigen::ArrayXi z = zones10();
     const Eigen::ArrayXXd v = values10();
