@@ -104,29 +104,10 @@ private:
     bool process_piece(const Window& w, const Window& tile, std::vector<ZoneSums>& sums) {
         const GridSpec& g = in_.grid;
         if (!zones_.rasterize(g, w, zone_)) return false;
-        // Only the pixels inside a zone are reported: the kernels see them alone, as one row. Counted per
-        // row first (in_zone_ is sized before it is filled: shrinking it afterwards would copy it).
-        row_pixels_.resize(size_t(w.height));
-        Eigen::Index n = 0;
-        for (int r = 0; r < w.height; ++r)
-            n += row_pixels_[size_t(r)] = count_in_zone(zone_.data() + r * w.width, w.width);
+        const Eigen::Index n = zones_.filled() ? list_filled(w) : list_in_zone(w);
         if (n == 0) return false;
-        in_zone_.resize(n);
-        n = 0;
-        for (int r = 0; r < w.height; ++r) {
-            const int first = r * w.width;
-            if (row_pixels_[size_t(r)] == w.width) {  // most rows lie inside zones
-                in_zone_.segment(n, w.width).setLinSpaced(w.width, first, first + w.width - 1);
-                n += w.width;
-            } else if (row_pixels_[size_t(r)] > 0) {  // a row crossing a zone's edge: few changes
-                for (int i = first; i < first + w.width; ++i)
-                    if (zone_(i) > 0) in_zone_(n++) = i;
-            }
-        }
         b_.width = int(n);
         b_.height = 1;
-        b_.zone.resize(n);
-        gather(zone_.data(), in_zone_, b_.zone.data());
         b_.pixel_area = g.pixel_area();
         b_.latitude_deg = latitude_(g.centre_x(tile.x0 + tile.width / 2.0 - 0.5, tile.y0 + tile.height / 2.0 - 0.5),
                                     g.centre_y(tile.x0 + tile.width / 2.0 - 0.5, tile.y0 + tile.height / 2.0 - 0.5));
@@ -156,6 +137,36 @@ private:
                 z.add_repeated(c.slot, q_population_valid_px, 1.0, c.pixels);
             }
         return true;
+    }
+
+    // Only the pixels inside a zone are reported: the kernels see them alone, as one row (in_zone_: their
+    // window positions; b_.zone: their zones). A window filled by one zone (most) lists them all.
+    Eigen::Index list_filled(const Window& w) {
+        in_zone_.setLinSpaced(w.size(), 0, int(w.size() - 1));
+        b_.zone.setConstant(w.size(), zone_(0));
+        return w.size();
+    }
+    Eigen::Index list_in_zone(const Window& w) {
+        // Counted per row first (in_zone_ is sized before it is filled: shrinking it afterwards would copy it).
+        row_pixels_.resize(size_t(w.height));
+        Eigen::Index n = 0;
+        for (int r = 0; r < w.height; ++r)
+            n += row_pixels_[size_t(r)] = count_in_zone(zone_.data() + r * w.width, w.width);
+        in_zone_.resize(n);
+        n = 0;
+        for (int r = 0; r < w.height; ++r) {
+            const int first = r * w.width;
+            if (row_pixels_[size_t(r)] == w.width) {  // most rows lie inside zones
+                in_zone_.segment(n, w.width).setLinSpaced(w.width, first, first + w.width - 1);
+                n += w.width;
+            } else if (row_pixels_[size_t(r)] > 0) {  // a row crossing a zone's edge: few changes
+                for (int i = first; i < first + w.width; ++i)
+                    if (zone_(i) > 0) in_zone_(n++) = i;
+            }
+        }
+        b_.zone.resize(n);
+        gather(zone_.data(), in_zone_, b_.zone.data());
+        return n;
     }
 
     template <class F>
