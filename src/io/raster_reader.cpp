@@ -94,54 +94,59 @@ void scan(const T* src, double* dst, int64_t n, const ValueTests<T>& t, int64_t&
 }
 }  // namespace
 
+bool RasterReader::same_window(const Window& a, const Window& b) {
+    return a.x0 == b.x0 && a.y0 == b.y0 && a.width == b.width && a.height == b.height;
+}
+
 void RasterReader::read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& buf) {
     buf.resize(int64_t(w) * h, in_.bands);
-    for (int b = 0; b < in_.bands; ++b) {
-        double* dst = buf.col(b).data();
-        auto read_band = [&](void* data, GDALDataType as) {
-            if (ds_->GetRasterBand(b + 1)->RasterIO(GF_Read, x0, y0, w, h, data, w, h, as, 0, 0) != CE_None)
-                throw DataError(fmt::format("{}: read error in band {} at pixel ({}, {}): {}", in_.path, b + 1, x0, y0,
-                                            CPLGetLastErrorMsg()));
-        };
-        // Bands whose values are all floats (Float32 and the small integer types) are read as Float32 and
-        // widened in the pass below: GDAL's own conversion to Float64 costs several times that pass.
-        const GDALDataType type = ds_->GetRasterBand(b + 1)->GetRasterDataType();
-        const bool as_float = type == GDT_Float32 || type == GDT_Byte || type == GDT_Int16 || type == GDT_UInt16;
-        const int64_t n = int64_t(w) * h;
-        if (as_float) floats_.resize(size_t(n));
-        read_band(as_float ? static_cast<void*>(floats_.data()) : dst, as_float ? GDT_Float32 : GDT_Float64);
-        // One vectorised pass tests the range, turns nodata to NaN and counts values above warn_above; only
-        // when it finds a bad value is the band read again, for the scalar search that names it.
-        Eigen::Map<Eigen::ArrayXd> v(dst, n);
-        const auto& nd = in_.nodata[size_t(b)];
-        const bool nan_nodata = nd && std::isnan(*nd);
-        const double low = in_.rules.min_value, high = in_.rules.max_value;
-        const ValueTests<double> tests{low, high, nd && !nan_nodata ? *nd : NAN, in_.rules.warn_above, nan_nodata};
-        int64_t bad = 0, above = 0;
-        if (as_float) scan(floats_.data(), dst, n, as_floats(tests), bad, above);
-        else scan(dst, dst, n, tests, bad, above);
-        if (bad > 0) {
-            read_band(dst, GDT_Float64);  // the values as read, for the message
-            for (int64_t i = 0; i < v.size(); ++i) {
-                const double x = v(i);
-                if (tests.fine(x)) continue;
-                const std::string what = std::isnan(x)        ? "NaN (not declared as nodata)"
-                                         : x < 0 && low == 0    ? "a negative value"
-                                         : x < low              ? fmt::format("a value below its minimum {:g}", low)
-                                                                : fmt::format("a value above its maximum {:g}", high);
-                throw DataError(fmt::format("{}: {} raster band {} has {} {} at pixel ({}, {}) (plausible range "
-                                            "{:g}..{:g}, docs/method.md §10)",
-                                            in_.path, in_.rules.role, b + 1, what, x, x0 + i % w, y0 + i / w, low, high));
-            }
-        }
-        if (above > 0) {
-            above_count_ += above;
-            above_max_ = std::max(above_max_, v.isNaN().select(0.0, v).maxCoeff());
-        }
-    }
+    for (int b = 0; b < in_.bands; ++b) read_source_band(b, x0, y0, w, h, buf.col(b).data());
     if (summed_ && in_.bands > 1) {  // sum_bands_at_source: one column, NaN where any band is
         for (int b = 1; b < in_.bands; ++b) buf.col(0) += buf.col(b);
         buf.conservativeResize(Eigen::NoChange, 1);
+    }
+}
+
+void RasterReader::read_source_band(int b, int x0, int y0, int w, int h, double* dst) {
+    auto read_band = [&](void* data, GDALDataType as) {
+        if (ds_->GetRasterBand(b + 1)->RasterIO(GF_Read, x0, y0, w, h, data, w, h, as, 0, 0) != CE_None)
+            throw DataError(fmt::format("{}: read error in band {} at pixel ({}, {}): {}", in_.path, b + 1, x0, y0,
+                                        CPLGetLastErrorMsg()));
+    };
+    // Bands whose values are all floats (Float32 and the small integer types) are read as Float32 and
+    // widened in the pass below: GDAL's own conversion to Float64 costs several times that pass.
+    const GDALDataType type = ds_->GetRasterBand(b + 1)->GetRasterDataType();
+    const bool as_float = type == GDT_Float32 || type == GDT_Byte || type == GDT_Int16 || type == GDT_UInt16;
+    const int64_t n = int64_t(w) * h;
+    if (as_float) floats_.resize(size_t(n));
+    read_band(as_float ? static_cast<void*>(floats_.data()) : dst, as_float ? GDT_Float32 : GDT_Float64);
+    // One vectorised pass tests the range, turns nodata to NaN and counts values above warn_above; only
+    // when it finds a bad value is the band read again, for the scalar search that names it.
+    Eigen::Map<Eigen::ArrayXd> v(dst, n);
+    const auto& nd = in_.nodata[size_t(b)];
+    const bool nan_nodata = nd && std::isnan(*nd);
+    const double low = in_.rules.min_value, high = in_.rules.max_value;
+    const ValueTests<double> tests{low, high, nd && !nan_nodata ? *nd : NAN, in_.rules.warn_above, nan_nodata};
+    int64_t bad = 0, above = 0;
+    if (as_float) scan(floats_.data(), dst, n, as_floats(tests), bad, above);
+    else scan(dst, dst, n, tests, bad, above);
+    if (bad > 0) {
+        read_band(dst, GDT_Float64);  // the values as read, for the message
+        for (int64_t i = 0; i < v.size(); ++i) {
+            const double x = v(i);
+            if (tests.fine(x)) continue;
+            const std::string what = std::isnan(x)        ? "NaN (not declared as nodata)"
+                                     : x < 0 && low == 0    ? "a negative value"
+                                     : x < low              ? fmt::format("a value below its minimum {:g}", low)
+                                                            : fmt::format("a value above its maximum {:g}", high);
+            throw DataError(fmt::format("{}: {} raster band {} has {} {} at pixel ({}, {}) (plausible range "
+                                        "{:g}..{:g}, docs/method.md §10)",
+                                        in_.path, in_.rules.role, b + 1, what, x, x0 + i % w, y0 + i / w, low, high));
+        }
+    }
+    if (above > 0) {
+        above_count_ += above;
+        above_max_ = std::max(above_max_, v.isNaN().select(0.0, v).maxCoeff());
     }
 }
 
@@ -154,8 +159,7 @@ void RasterReader::read(const Window& w, Eigen::ArrayXXd& out) {
 }
 
 void RasterReader::use_window(const Window& w) {
-    const Window& c = cached_;
-    if (!has_cache_ || c.x0 != w.x0 || c.y0 != w.y0 || c.width != w.width || c.height != w.height) {
+    if (!has_cache_ || !same_window(cached_, w)) {
         // Once per window, however many calls: the source window read, x-interpolated where possible.
         cached_ = w;
         has_cache_ = true;
@@ -294,6 +298,16 @@ void RasterReader::read_at(const Window& w, const Eigen::ArrayXi& pixels, Out& o
     if (summed_ && !sum_bands) throw std::logic_error("read_at: the bands of this layer are summed at the source");
     const int bands = sum_bands ? 1 : bands_;
     if (Out::ColsAtCompileTime == 1 && bands != 1) throw std::logic_error("read_at: one column for several bands");
+    if (Out::ColsAtCompileTime == 1 && in_.aligned && in_.bands == 1 && pixels.size() == w.size() &&
+        !(has_cache_ && same_window(cached_, w))) {
+        // Every pixel of a window (ascending and distinct: 0, 1, ...) of a one-band layer on the grid: read
+        // straight into out, not through the window cache and a copy. Callers read a layer's window once.
+        const int sx0 = w.x0 + in_.offset_x, sy0 = w.y0 + in_.offset_y;
+        if (sx0 >= 0 && sy0 >= 0 && sx0 + w.width <= in_.width && sy0 + w.height <= in_.height) {
+            out.resize(pixels.size(), 1);
+            return read_source_band(0, sx0, sy0, w.width, w.height, out.data());
+        }
+    }
     if (separable_) {
         out.resize(pixels.size(), bands);
         return interpolate_at(w, pixels, out.data(), sum_bands ? bands_ : 0, bands);

@@ -79,6 +79,8 @@ public:
 
 private:
     void read_source(int x0, int y0, int w, int h, Eigen::ArrayXXd& buf);  // (w*h) × bands, NaN for nodata
+    void read_source_band(int band, int x0, int y0, int w, int h, double* dst);  // band 0.., w*h values
+    static bool same_window(const Window& a, const Window& b);
     void read_aligned(const Window& w, Eigen::ArrayXXd& out);
     void read_resampled(const Window& w, Eigen::ArrayXXd& out);
     void read_nearest(const Window& w, Eigen::ArrayXXd& out);

@@ -157,6 +157,44 @@ TEST_CASE("raster input: aligned read with an offset, outside pixels and nodata 
     CHECK(out(5, 0) == 36);
 }
 
+TEST_CASE("raster input: read_at of a whole window of a layer on the grid equals read, warnings counted once") {
+    // The source of the test above (grid (0, 0) = source (2, 1)); values above 30 are warned about.
+    RasterSpec spec;
+    spec.width = 6, spec.height = 5, spec.gt = {1000, 10, 0, 2000, 0, -10}, spec.nodata = -9999;
+    std::vector<double> v(30);
+    for (int r = 0; r < 5; ++r)
+        for (int c = 0; c < 6; ++c) v[size_t(r * 6 + c)] = 10 * r + c + 1;
+    v[2 * 6 + 3] = -9999;
+    MemRaster src(spec, {v});
+    GridSpec grid = make_grid(1020, 1990, 10, 6, 5);
+    RasterInput in = RasterInput::open(src.path, rules("roof", LayerKind::extensive), grid);
+    in.rules.warn_above = 30;
+    RasterReader whole(in, grid), listed(in, grid);
+    long long above = 0;  // source values above 30 in the windows read, counted from the values below
+    // Windows inside the layer (read straight into the output) and across its edge (through the cache).
+    for (const Window& w : {Window{0, 0, 2, 2}, Window{2, 1, 2, 3}, Window{0, 2, 4, 2}, Window{3, 3, 3, 2}}) {
+        CAPTURE(w.x0);
+        CAPTURE(w.y0);
+        Eigen::ArrayXXd want;
+        whole.read(w, want);
+        Eigen::ArrayXd got;
+        listed.read_at(w, Eigen::ArrayXi::LinSpaced(Eigen::Index(w.size()), 0, int(w.size()) - 1), got);
+        REQUIRE(got.size() == w.size());
+        for (Eigen::Index i = 0; i < got.size(); ++i)
+            CHECK((got(i) == want(i, 0) || (std::isnan(got(i)) && std::isnan(want(i, 0)))));
+        for (int r = 0; r < w.height; ++r)
+            for (int c = 0; c < w.width; ++c) {
+                const int sc = w.x0 + c + 2, sr = w.y0 + r + 1;
+                above += sc < 6 && sr < 5 && v[size_t(sr * 6 + sc)] > 30;
+            }
+    }
+    // By hand: none in the first window; 35 36 45 46 in the second; 33..36 and 43..46 in the third; 46 in the
+    // fourth (the only one across the layer's edge, read through the window cache).
+    CHECK(above == 13);
+    CHECK(listed.above_count() == above);
+    CHECK(listed.above_max() == 46);
+}
+
 TEST_CASE("raster input: NaN declared as nodata is missing, not an error") {
     RasterSpec spec;
     spec.width = 2, spec.height = 1, spec.gt = {0, 10, 0, 10, 0, -10}, spec.nodata = kNaN;
