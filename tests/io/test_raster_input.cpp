@@ -104,16 +104,24 @@ Eigen::ArrayXXd read_all(const RasterInput& in, const GridSpec& grid, int bw, in
 
 }  // namespace
 
-TEST_CASE("raster input: aligned read with an offset, outside pixels and nodata are NaN") {
-    // Source: 6 × 5 pixels of 10 m, top-left corner (1000, 2000), value 10·row + col + 1,
-    // nodata -9999 at source (col 3, row 2).
+namespace {
+// 6 × 5 pixels of 10 m, top-left corner (1000, 2000), value 10·row + col + 1, nodata -9999 at (col 3, row 2).
+const RasterSpec kOffsetSpec = [] {
     RasterSpec spec;
     spec.width = 6, spec.height = 5, spec.gt = {1000, 10, 0, 2000, 0, -10}, spec.nodata = -9999;
+    return spec;
+}();
+std::vector<double> offset_values() {
     std::vector<double> v(30);
     for (int r = 0; r < 5; ++r)
         for (int c = 0; c < 6; ++c) v[size_t(r * 6 + c)] = 10 * r + c + 1;
     v[2 * 6 + 3] = -9999;
-    MemRaster src(spec, {v});
+    return v;
+}
+}  // namespace
+
+TEST_CASE("raster input: aligned read with an offset, outside pixels and nodata are NaN") {
+    MemRaster src(kOffsetSpec, {offset_values()});
 
     // Grid: same CRS and pixel size, origin (1020, 1990): grid (0, 0) is source (2, 1).
     // Grid columns 4, 5 are source columns 6, 7 and grid row 4 is source row 5: outside the raster.
@@ -159,13 +167,8 @@ TEST_CASE("raster input: aligned read with an offset, outside pixels and nodata 
 
 TEST_CASE("raster input: read_at of a whole window of a layer on the grid equals read, warnings counted once") {
     // The source of the test above (grid (0, 0) = source (2, 1)); values above 30 are warned about.
-    RasterSpec spec;
-    spec.width = 6, spec.height = 5, spec.gt = {1000, 10, 0, 2000, 0, -10}, spec.nodata = -9999;
-    std::vector<double> v(30);
-    for (int r = 0; r < 5; ++r)
-        for (int c = 0; c < 6; ++c) v[size_t(r * 6 + c)] = 10 * r + c + 1;
-    v[2 * 6 + 3] = -9999;
-    MemRaster src(spec, {v});
+    const std::vector<double> v = offset_values();
+    MemRaster src(kOffsetSpec, {v});
     GridSpec grid = make_grid(1020, 1990, 10, 6, 5);
     RasterInput in = RasterInput::open(src.path, rules("roof", LayerKind::extensive), grid);
     in.rules.warn_above = 30;
