@@ -23,7 +23,8 @@ public:
     // The same values at some pixels of the window only: `pixels` holds ascending row-major indices
     // into w, and out gets one row per listed pixel. With sum_bands, one column: the sum of the bands
     // (NaN if any band is). The source is read once per window, however many calls ask for its pixels;
-    // a layer in the grid's CRS is then interpolated at the listed pixels alone.
+    // a layer in the grid's CRS is then interpolated at the listed pixels alone. (Every pixel of a window
+    // inside a one-band layer on the grid is read straight into out instead, at each such call.)
     // Out: Eigen::ArrayXXd, or Eigen::ArrayXd for one band or the sum.
     template <class Out>
     void read_at(const Window& w, const Eigen::ArrayXi& pixels, Out& out, bool sum_bands = false);
