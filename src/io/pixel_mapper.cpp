@@ -224,6 +224,16 @@ int64_t PixelMapper::rect_cell(int ca, int cb, int ra, int rb, int width, int he
     return one_cell(xl, xh) && one_cell(yl, yh) ? cell_of(xl, yl, width, height) : kMixed;  // NaN fails the test
 }
 
+// Lattice cell k of w's lattice (row-major): its first grid row, and its grid columns [c0, c1) and rows
+// [r0, r1) inside w.
+PixelMapper::CellExtent PixelMapper::extent(size_t k, const Window& w) const {
+    const Lattice& l = lattice_;
+    const size_t ncell = l.ncol - 1;
+    const int top = (l.r0 + int(k / ncell)) * step_, left = (l.c0 + int(k % ncell)) * step_;
+    return {top, std::max(w.x0, left), std::min(w.x0 + w.width, left + step_), std::max(w.y0, top),
+            std::min(w.y0 + w.height, top + step_)};
+}
+
 // Per lattice cell of w, through a CRS change: its one cell (uniform_, when its four nodes lie in one cell).
 // Else a cell edge crosses it. One that runs along the rows leaves it one cell from its top row down to a row
 // found by binary search (rect_cell proves the band) and one from its bottom row up: those rows get their cell
@@ -245,11 +255,10 @@ void PixelMapper::classify_cells(const Window& w, int width, int height) const {
             uniform_[k] = cell_of(x0, y0, width, height);
             continue;
         }
-        // The lattice cell's pixels inside w: columns [c0, c1], rows [r0, r1] of the grid.
-        const int top = (l.r0 + int(k / ncell)) * step_, left = (l.c0 + int(k % ncell)) * step_;
-        const int c0 = std::max(w.x0, left), c1 = std::min(w.x0 + w.width, left + step_) - 1;
-        const int r0 = std::max(w.y0, top), r1 = std::min(w.y0 + w.height, top + step_) - 1;
-        auto row = [&](int r) -> int64_t& { return row_cell_[k * size_t(step_) + size_t(r - top)]; };  // grid row r
+        // The lattice cell's pixels inside w: columns c0..c1, rows r0..r1 of the grid (inclusive here).
+        const CellExtent e = extent(k, w);
+        const int c0 = e.c0, c1 = e.c1 - 1, r0 = e.r0, r1 = e.r1 - 1;
+        auto row = [&](int r) -> int64_t& { return row_cell_[row_index(k, e.top, r)]; };  // grid row r
         for (int r = r0; r <= r1; ++r) row(r) = kMixed;
         // Rows: from the top row down, then from the bottom row up to the first row the top band took.
         int taken = r0 - 1;
@@ -329,7 +338,7 @@ void PixelMapper::cell_runs(const Window& w, int width, int height, std::vector<
             if (ct_) {
                 const size_t k = lattice_row + size_t(node - lattice_.c0);
                 int64_t cell = uniform_[k];
-                if (cell == kMixed) cell = row_cell_[k * size_t(step_) + size_t(gr - node_of(gr) * step_)];
+                if (cell == kMixed) cell = row_cell_[row_index(k, node_of(gr) * step_, gr)];
                 if (cell != kMixed) {
                     add(row + a, row + b, cell);
                     a = b;
@@ -362,12 +371,8 @@ void PixelMapper::cell_counts(const Window& w, int width, int height, std::vecto
     }
     // Through a CRS change, by lattice cell: a uniform one at once, a mixed one by rows.
     classify_cells(w, width, height);
-    const Lattice& l = lattice_;
-    const size_t ncell = l.ncol - 1;
     for (size_t k = 0; k < uniform_.size(); ++k) {
-        const int top = (l.r0 + int(k / ncell)) * step_, left = (l.c0 + int(k % ncell)) * step_;
-        const int c0 = std::max(w.x0, left), c1 = std::min(w.x0 + w.width, left + step_);
-        const int r0 = std::max(w.y0, top), r1 = std::min(w.y0 + w.height, top + step_);
+        const auto [top, c0, c1, r0, r1] = extent(k, w);
         if (uniform_[k] != kMixed) {
             count(uniform_[k], int64_t(c1 - c0) * (r1 - r0));
             continue;
@@ -376,7 +381,7 @@ void PixelMapper::cell_counts(const Window& w, int width, int height, std::vecto
         if (cs.left_end > c0) count(cs.left, int64_t(cs.left_end - c0) * (r1 - r0));
         if (c1 > cs.right_begin) count(cs.right, int64_t(c1 - cs.right_begin) * (r1 - r0));
         for (int r = r0; r < r1; ++r) {
-            const int64_t cell = row_cell_[k * size_t(step_) + size_t(r - top)];
+            const int64_t cell = row_cell_[row_index(k, top, r)];
             if (cell != kMixed) {
                 count(cell, c1 - c0);
                 continue;

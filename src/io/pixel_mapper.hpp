@@ -48,6 +48,12 @@ private:
     template <class Visit>
     void for_each_row(const Window& w, Visit&& visit) const;
     void lattice_point(int gc, int gr, double& x, double& y) const;
+    struct CellExtent {
+        int top, c0, c1, r0, r1;
+    };
+    CellExtent extent(size_t k, const Window& w) const;
+    // Where row_cell_ holds grid row r of lattice cell k, whose first row is top.
+    size_t row_index(size_t k, int top, int r) const { return k * size_t(step_) + size_t(r - top); }
     void classify_cells(const Window& w, int width, int height) const;
     int64_t rect_cell(int ca, int cb, int ra, int rb, int width, int height) const;
     template <class At, class Emit>
