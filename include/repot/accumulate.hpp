@@ -64,6 +64,8 @@ public:
 
     // Counts the pixels of each land-use class (index into the table, -1 for no class) per zone slot.
     void add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ref<const Eigen::ArrayXi>& cls);
+    // Adds n pixels of class index k (-1: no class) to a zone slot, as add_classes would count them.
+    void add_class_pixels(int slot, int k, int64_t n);
     // Pixels of class index k (-1: no class) in a zone slot.
     double class_pixels(int slot, int k) const { return class_px_[size_t(slot) * size_t(classes_ + 1) + size_t(k + 1)]; }
     int class_count() const { return classes_; }

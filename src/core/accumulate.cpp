@@ -110,6 +110,12 @@ void ZoneSums::add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const E
     }
 }
 
+void ZoneSums::add_class_pixels(int slot, int k, int64_t n) {
+    if (slot < 0 || slot > zones_ || k < -1 || k >= classes_) throw std::out_of_range("zone or class index out of range");
+    touch(slot);
+    class_pixels_at(slot, k) += double(n);
+}
+
 void ZoneSums::add_monthly(MonthlySource s, const Eigen::Ref<const Eigen::ArrayXi>& zone,
                            const std::vector<Eigen::Index>& rows, const Eigen::ArrayXXd& kwh) {
     if (Eigen::Index(rows.size()) > kwh.rows()) throw std::invalid_argument("monthly rows and values differ");

@@ -129,8 +129,12 @@ private:
             }
         }
         if (sink_) sink_->write_block(w, pixel_values_, zone_);
-        if (b_.landuse.size())
-            for (auto& z : sums) z.add_classes(b_.zone, b_.landuse);  // landcover.csv
+        if (b_.landuse.size()) {  // landcover.csv
+            for (auto& z : sums)
+                if (class_runs_.empty()) z.add_classes(b_.zone, b_.landuse);
+                else
+                    for (const ClassRun& c : class_runs_) z.add_class_pixels(c.slot, c.k, c.pixels);
+        }
         for (const CellShare& c : population_runs_)
             for (auto& z : sums) {
                 z.add_repeated(c.slot, q_population, c.value, c.pixels);
@@ -391,14 +395,20 @@ private:
 
     // Class codes -> table indices; a code the table does not know is an error naming both files. A
     // land-use layer read by nearest cell comes in runs of one cell (runs_by_cell): one lookup per run.
+    // The runs also give the class counts of landcover.csv (class_runs_), which add_classes would find again.
     void read_landuse(const Window& w) {
         b_.landuse.resize(in_zone_.size());
+        class_runs_.clear();
         Eigen::Index j = 0;  // the next pixel's position in the block
         double last = NAN;   // neighbouring runs mostly share a code: one equal to the last keeps its index
         int last_k = -1;
-        auto add = [&](size_t, double code, int64_t n) {
+        auto add = [&](size_t run, double code, int64_t n) {
             if (code != last) last_k = class_index(code, w, j), last = code;
             b_.landuse.segment(j, n).setConstant(last_k);
+            const int slot = b_.zone(zone_run_start_[run]);
+            if (!class_runs_.empty() && class_runs_.back().slot == slot && class_runs_.back().k == last_k)
+                class_runs_.back().pixels += n;
+            else class_runs_.push_back({slot, last_k, n});
             j += n;
         };
         if (landuse_->runs_by_cell(w, in_zone_, zone_run_start_, add)) return;
@@ -447,6 +457,11 @@ private:
         int64_t pixels;
     };
     std::vector<CellShare> population_runs_;
+    struct ClassRun {  // pixels of one zone and one land-use class (index, -1 none)
+        int slot, k;
+        int64_t pixels;
+    };
+    std::vector<ClassRun> class_runs_;  // empty: the land-use layer was read pixel by pixel
     std::vector<Eigen::Index> zone_run_start_;  // positions in the block's pixels where a zone's run begins
     std::vector<PlaneNodes> roof_nodes_, land_nodes_;  // per scenario pass, when transposed on the lattice
     std::vector<double> month_totals_;
