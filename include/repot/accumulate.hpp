@@ -12,6 +12,7 @@
 
 #include "repot/quantities.hpp"
 #include "repot/run_end.hpp"
+#include "repot/wide_sum.hpp"
 
 namespace repot {
 
@@ -46,6 +47,15 @@ public:
     // pixel is in zone(0) (a window filled by one zone), so the runs are not looked for.
     void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const ColumnPlan& plan,
              bool one_zone = false);
+    // Sums straight from the layers, without a column (roof_sums_direct): what add() would add for a run of
+    // n pixels of one zone slot whose column q holds value(i) (not a count column) — the same quanta — and for
+    // a count column holding 1 at `count` of them. add_quanta adds such a sum to a slot.
+    template <class Value>
+    int64_t pixel_quanta(Q q, Eigen::Index n, Value value) const {
+        return checked_quanta(sum_quanta_of(n, quantum_[size_t(q)], value));
+    }
+    int64_t count_quanta(Q q, int64_t count) const { return int64_t(double(count) / quantum_[size_t(q)]); }
+    void add_quanta(int slot, Q q, int64_t quanta);
     void merge(const ZoneSums& other);
     // Adds `value` for each of n pixels of a zone slot, exactly as add() would add them one by one (a
     // layer whose pixels share their source cell's value: RasterReader::runs_by_cell).
@@ -92,6 +102,8 @@ public:
     const std::vector<int>& touched() const { return touched_; }
 
 private:
+    // A run's sum in quanta as a whole number; below 2^53, or a sum that may have rounded: an error.
+    static int64_t checked_quanta(double quanta);
     void touch(int slot) {
         if (!is_touched_[size_t(slot)]) is_touched_[size_t(slot)] = 1, touched_.push_back(slot);
     }

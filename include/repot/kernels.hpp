@@ -2,6 +2,8 @@
 // Kernels: pure functions from a span of a block's pixels to per-pixel quantities (method.md §3, §4).
 // They write columns of `out` (span length × q_count); a pixel that lacks an input contributes 0 to
 // the energy columns and is counted in the coverage columns instead. No I/O, no per-pixel branches.
+// For the commonest layer set (roof and GHI only) roof_sums_direct adds the same quantities to the zone
+// sums without columns; the map outputs and every other layer set go through the columns.
 // Hot per-pixel loops are plain functions of __restrict parameters with v == v as the NaN test: GCC
 // vectorises those (not Eigen's boolean masks, and it ignores restrict on local pointers), given
 // -fno-trapping-math (CMakeLists.txt).
@@ -69,6 +71,14 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
                        const SkyContext& sky, Columns& out, MonthlyEnergy* monthly = nullptr,
                        const ColumnMask& skip = {});
 
+// The sums a span of one zone slot adds, straight from the layers without columns, for a run with the roof
+// and GHI layers only and the flat-roof plane on the lattice (Block::roof_plane_year): exactly what
+// coverage_kernel, solar_roof_kernel and ground_heat_kernel would write and ZoneSums::add sum — the same
+// quanta, so the same bits. False, adding nothing, for any other layer set or a span where the roof or
+// GHI lacks a value somewhere: the column kernels take it (and the map outputs, which need the columns).
+// monthly: the roof's monthly weight, as solar_roof_kernel gives it.
+bool roof_sums_direct(const Block& b, Span s, int slot, ZoneSums& sums, MonthlyEnergy* monthly = nullptr);
+
 // Zone-level PV tiers from the kernels' sums (quantities.hpp): the linear parameters applied once per
 // zone, the same arithmetic for one scenario or many. Energies in kWh.
 struct PvTiers {
@@ -113,6 +123,12 @@ void for_each_class_run(const int* cls, Eigen::Index n, const LandUseTable& clas
 // layers (classes: a land-use table is given) and the span's complete layers: plan.copies and plan.ones
 // (equal_columns.cpp).
 void plan_equal_columns(const Block& b, bool classes, CompleteLayers complete, ColumnPlan& plan);
+// The plan for a span's columns after the kernels wrote them into `values` (a scratch filled with NaN
+// when allocated: the columns not NaN are those written): the equal columns of plan_equal_columns that
+// were written become copies, ones and zeros, every other written column is summed. skip: the columns
+// the kernels may leave unwritten in later spans (derived whatever the complete layers).
+void plan_columns(const Block& b, bool classes, CompleteLayers complete, const Columns& values, ColumnPlan& plan,
+                  ColumnMask& skip);
 // Positions where v > 0 (NaN is not): the pixels that carry panels.
 std::vector<Eigen::Index> positive_rows(const Eigen::Ref<const Eigen::ArrayXd>& v);
 // Monthly GHI (rows.size() × 12) of the span positions `rows` (ascending, not empty), which must carry

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "repot/wide_sum.hpp"
 
 namespace repot {
 
@@ -68,15 +67,25 @@ void ZoneSums::add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ar
             // quanta (a power of two) — one addition per value instead of a rounding.
             const double quanta = is_count(Q(q)) ? sum_wide(v, end - start) / quantum_[size_t(q)]
                                                  : sum_quanta(v, end - start, quantum_[size_t(q)]);
-            // Whole numbers below 2^53 add exactly in double; a larger run sum may have rounded.
-            if (!(std::abs(quanta) < 0x1p53))
-                throw std::overflow_error("pixel values beyond what can be summed exactly (such as roofs over 16 times their pixel's area)");
-            slot[q] += run[q] = int64_t(quanta);  // whole and below 2^53: exact in int64 (a direct __int128 conversion is a libgcc call)
+            slot[q] += run[q] = checked_quanta(quanta);
         }
         for (const auto& [q, same] : plan.copies) slot[q] += run[same];
         for (int q : plan.ones) slot[q] += int64_t(double(end - start) / quantum_[size_t(q)]);  // ≤ 2^56
         start = end;
     }
+}
+
+int64_t ZoneSums::checked_quanta(double quanta) {
+    // Whole numbers below 2^53 add exactly in double; a larger run sum may have rounded.
+    if (!(std::abs(quanta) < 0x1p53))
+        throw std::overflow_error("pixel values beyond what can be summed exactly (such as roofs over 16 times their pixel's area)");
+    return int64_t(quanta);  // whole and below 2^53: exact in int64 (a direct __int128 conversion is a libgcc call)
+}
+
+void ZoneSums::add_quanta(int slot, Q q, int64_t quanta) {
+    if (slot < 0 || slot > zones_) throw std::out_of_range("zone index out of range");
+    touch(slot);
+    fixed_[size_t(slot) * q_count + q] += quanta;
 }
 
 void ZoneSums::add_repeated(int slot, Q q, double value, int64_t n) {

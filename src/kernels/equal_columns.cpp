@@ -1,6 +1,8 @@
 // Columns the kernels write with values known in advance from the block's layers alone: ZoneSums adds
 // them without reading them (accumulate.hpp, ColumnPlan). Each rule restates what a kernel does; the unit
 // test "equal columns" runs the kernels and checks every rule pixel by pixel.
+#include <cmath>
+
 #include "repot/kernels.hpp"
 
 namespace repot {
@@ -49,6 +51,27 @@ void plan_equal_columns(const Block& b, bool classes, CompleteLayers complete, C
         plan.ones.push_back(q_ground_px);
         copy(q_ground_field_m2, q_ground_open_m2);
     }
+}
+
+void plan_columns(const Block& b, bool classes, CompleteLayers complete, const Columns& values, ColumnPlan& plan,
+                  ColumnMask& skip) {
+    auto written = [&](int q) { return !std::isnan(values(0, q)); };
+    plan_equal_columns(b, classes, complete, plan);
+    std::erase_if(plan.copies, [&](const auto& c) { return !written(c.first) || !written(c.second); });
+    std::erase_if(plan.ones, [&](int q) { return !written(q); });
+    std::vector<bool> derived(q_count, false);
+    for (const auto& c : plan.copies) derived[size_t(c.first)] = true;
+    for (int q : plan.ones) derived[size_t(q)] = true;
+    for (int q : plan.zeros) derived[size_t(q)] = true;
+    plan.summed.clear();
+    for (int q = 0; q < q_count; ++q)
+        if (written(q) && !derived[size_t(q)]) plan.summed.push_back(q);
+    // Only columns derived whatever the span's complete layers: the mask holds for every later span.
+    ColumnPlan always;
+    plan_equal_columns(b, classes, CompleteLayers{}, always);
+    skip.reset();
+    for (const auto& c : always.copies) skip.set(size_t(c.first));
+    for (int q : always.ones) skip.set(size_t(q));
 }
 
 }  // namespace repot

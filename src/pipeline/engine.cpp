@@ -231,6 +231,12 @@ private:
 
     void run_kernels(Span s, size_t pass, const SkyContext& sky, ZoneSums& sums) {
         const Scenario& sc = *passes_[pass].scenario;
+        // A span of one zone whose columns no map needs is summed straight from the layers where its
+        // layer set allows (roof_sums_direct); the kernels below write the columns otherwise.
+        if (zones_.filled() && !sink_ && roof_sums_direct(b_, s, b_.zone(s.offset), sums, &monthly_)) {
+            add_monthly(MonthlySource::solar_roof, s, roof_nodes_, pass, sums);
+            return;
+        }
         {
             // Kernels write whole columns, the same ones in every span of a run, and never NaN. So a
             // scratch filled with NaN when (re)allocated tells, after one span, which columns hold
@@ -250,35 +256,19 @@ private:
             solar_heat_kernel(b_, s, sc.solar_roof, sc.solar_heat, values_);
             if (first_pass || b_.heat_demand.size())
                 ground_heat_kernel(b_, s, sc.ground_heat, in_.classes ? &*in_.classes : nullptr, values_, skip_);
-            if (fresh || complete_ != plan_complete_) plan_columns();
+            if (fresh || complete_ != plan_complete_) plan_span_columns();
             sums.add(b_.zone.segment(s.offset, s.count), values_, plan_, /*one_zone=*/zones_.filled());
             if (sink_) keep_pixel_values(s);
         }
     }
 
-    // The columns the kernels wrote (not NaN after a span): those plan_equal_columns derives from another
-    // column or the pixel count are added without reading them, the others summed. The kernels need not
+    // The columns the kernels wrote (not NaN after a span): those derived from another column or the
+    // pixel count are added without reading them, the others summed (plan_columns). The kernels need not
     // write the derived ones in later spans (skip_), unless the sink shows them; a skipped column keeps
-    // the first span's values, so it still reads as written here.
-    void plan_columns() {
-        auto written = [&](int q) { return !std::isnan(values_(0, q)); };
-        plan_equal_columns(b_, in_.classes.has_value(), complete_, plan_);
+    // the first span's values, so it still reads as written there.
+    void plan_span_columns() {
+        plan_columns(b_, in_.classes.has_value(), complete_, values_, plan_, skip_);
         plan_complete_ = complete_;
-        std::erase_if(plan_.copies, [&](const auto& c) { return !written(c.first) || !written(c.second); });
-        std::erase_if(plan_.ones, [&](int q) { return !written(q); });
-        std::vector<bool> derived(q_count, false);
-        for (const auto& c : plan_.copies) derived[size_t(c.first)] = true;
-        for (int q : plan_.ones) derived[size_t(q)] = true;
-        for (int q : plan_.zeros) derived[size_t(q)] = true;
-        plan_.summed.clear();
-        for (int q = 0; q < q_count; ++q)
-            if (written(q) && !derived[size_t(q)]) plan_.summed.push_back(q);
-        // Only columns derived whatever the span's complete layers: the mask holds for every later span.
-        ColumnPlan always;
-        plan_equal_columns(b_, in_.classes.has_value(), CompleteLayers{}, always);
-        skip_.reset();
-        for (const auto& c : always.copies) skip_.set(size_t(c.first));
-        for (int q : always.ones) skip_.set(size_t(q));
         if (sink_)
             for (const PixelLayer& L : sink_->layers()) skip_.reset(size_t(L.value)), skip_.reset(size_t(L.valid));
     }
