@@ -1,6 +1,6 @@
 // The span stage of a roof + GHI run both ways the engine has (docs/performance.md, seventh round): the
 // column kernels — coverage, roof and ground heat writing columns, ZoneSums::add summing them in fixed
-// point, the way every span with a map or other layers goes — against roof_sums_direct, which adds the
+// point, the way every span with a map or other layers goes — against sums_direct, which adds the
 // same quantities straight from the layers (issue 12's "kernels that add into the zone sums"). Both on the
 // same synthetic spans of 4,096 pixels in one zone (a window filled by one municipality), roof and GHI
 // complete, the flat-roof plane on the lattice.
@@ -83,9 +83,9 @@ int main(int argc, char** argv) {
     const double columns_s = seconds_since(t0);
     t0 = std::chrono::steady_clock::now();
     bool taken = true;
-    for (int k = 0; k < spans; ++k) taken &= roof_sums_direct(b, Span{(k % 16) * kSpan, kSpan}, 1, direct, &monthly);
+    for (int k = 0; k < spans; ++k) taken &= sums_direct(b, Span{(k % 16) * kSpan, kSpan}, 1, nullptr, direct, &monthly);
     const double direct_s = seconds_since(t0);
-    if (!taken) return std::printf("roof_sums_direct refused a complete span\n"), 1;
+    if (!taken) return std::printf("sums_direct refused a complete span\n"), 1;
 
     const double px = double(spans) * double(kSpan);
     std::printf("columns %.3f ns/px (%zu summed), direct %.3f ns/px: %.2f x\n", columns_s / px * 1e9,

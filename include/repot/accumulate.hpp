@@ -47,7 +47,7 @@ public:
     // pixel is in zone(0) (a window filled by one zone), so the runs are not looked for.
     void add(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::ArrayXXd& values, const ColumnPlan& plan,
              bool one_zone = false);
-    // Sums straight from the layers, without a column (roof_sums_direct): what add() would add for a run of
+    // Sums straight from the layers, without a column (sums_direct): what add() would add for a run of
     // n pixels of one zone slot whose column q holds value(i) (not a count column) — the same quanta — and for
     // a count column holding 1 at `count` of them. add_quanta adds such a sum to a slot.
     template <class Value>
@@ -55,6 +55,10 @@ public:
         return checked_quanta(sum_quanta_of(n, quantum_[size_t(q)], value));
     }
     int64_t count_quanta(Q q, int64_t count) const { return int64_t(double(count) / quantum_[size_t(q)]); }
+    // n pixels each holding `value` in column q (a constant of a land-use class run), as add_repeated adds them.
+    int64_t repeated_quanta(Q q, double value, int64_t n) const {
+        return checked_quanta(sum_quanta(&value, 1, quantum_[size_t(q)])) * n;
+    }
     void add_quanta(int slot, Q q, int64_t quanta);
     void merge(const ZoneSums& other);
     // Adds `value` for each of n pixels of a zone slot, exactly as add() would add them one by one (a

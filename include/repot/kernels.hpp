@@ -2,8 +2,8 @@
 // Kernels: pure functions from a span of a block's pixels to per-pixel quantities (method.md §3, §4).
 // They write columns of `out` (span length × q_count); a pixel that lacks an input contributes 0 to
 // the energy columns and is counted in the coverage columns instead. No I/O, no per-pixel branches.
-// For the commonest layer set (roof and GHI only) roof_sums_direct adds the same quantities to the zone
-// sums without columns; the map outputs and every other layer set go through the columns.
+// For the commonest layer sets (roof and GHI, with or without land use) sums_direct adds the same
+// quantities to the zone sums without columns; the map outputs and every other layer set use the columns.
 // Hot per-pixel loops are plain functions of __restrict parameters with v == v as the NaN test: GCC
 // vectorises those (not Eigen's boolean masks, and it ignores restrict on local pointers), given
 // -fno-trapping-math (CMakeLists.txt).
@@ -44,13 +44,14 @@ struct SkyContext {
 // pixel's plane column; the zone-level technical factor turns their zone sums into PV energy.
 // With Block::roof_plane_year the roof kernel leaves rows and kwh empty and gives `weight` instead: per
 // span position the panel area × shade whose monthly in-plane irradiation the engine sums through the
-// transposed source cells (RasterReader::weighted_sums). It points into a column of the kernel's output
-// or, shaded, into `shaded`; null when the kernel gave rows and kwh.
+// transposed source cells (RasterReader::weighted_sums). It points into a column of the kernel's output,
+// into the block's roof (sums_direct), or into `stored`: a weight no column holds (eligible roof × shade,
+// sums_direct's land panels); null when the kernel gave rows and kwh.
 struct MonthlyEnergy {
     std::vector<Eigen::Index> rows;
     Eigen::ArrayXXd kwh;
     const double* weight = nullptr;
-    Eigen::ArrayXd shaded;
+    Eigen::ArrayXd stored;
 };
 
 // Which layers have a value at every pixel of a span (coverage_kernel tells): their coverage counts equal
@@ -71,13 +72,15 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
                        const SkyContext& sky, Columns& out, MonthlyEnergy* monthly = nullptr,
                        const ColumnMask& skip = {});
 
-// The sums a span of one zone slot adds, straight from the layers without columns, for a run with the roof
-// and GHI layers only and the flat-roof plane on the lattice (Block::roof_plane_year): exactly what
-// coverage_kernel, solar_roof_kernel and ground_heat_kernel would write and ZoneSums::add sum — the same
-// quanta, so the same bits. False, adding nothing, for any other layer set or a span where the roof or
-// GHI lacks a value somewhere: the column kernels take it (and the map outputs, which need the columns).
-// monthly: the roof's monthly weight, as solar_roof_kernel gives it.
-bool roof_sums_direct(const Block& b, Span s, int slot, ZoneSums& sums, MonthlyEnergy* monthly = nullptr);
+// The sums a span of one zone slot adds, straight from the layers without columns, for a run with roof and
+// GHI and, with `classes`, land use, and no other layer, the panel planes on the lattice
+// (Block::roof_plane_year, land_plane_year): exactly what coverage_kernel, solar_roof_kernel,
+// solar_land_kernel and ground_heat_kernel would write and ZoneSums::add sum — the same quanta, so the same
+// bits. False, adding nothing, for any other layer set or a span where the roof or GHI lacks a value
+// somewhere: the column kernels take it (and the map outputs, which need the columns). roof_monthly,
+// land_monthly: the monthly weights, as the kernels give them.
+bool sums_direct(const Block& b, Span s, int slot, const LandUseTable* classes, ZoneSums& sums,
+                 MonthlyEnergy* roof_monthly = nullptr, MonthlyEnergy* land_monthly = nullptr);
 
 // Zone-level PV tiers from the kernels' sums (quantities.hpp): the linear parameters applied once per
 // zone, the same arithmetic for one scenario or many. Energies in kWh.

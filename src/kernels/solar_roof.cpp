@@ -137,8 +137,8 @@ void solar_roof_kernel(const Block& b, Span s, const SolarRoofParams& p, const S
     // Each month's H on the pixel's eligible roof, shaded like the plane column: on the lattice the engine
     // sums the months through the interpolation with this weight.
     if (lattice) {
-        if (shaded) monthly->shaded = out.col(q_eligible_roof_m2) * shade;
-        monthly->weight = shaded ? monthly->shaded.data() : eligible;
+        if (shaded) monthly->stored = out.col(q_eligible_roof_m2) * shade;
+        monthly->weight = shaded ? monthly->stored.data() : eligible;
         return;
     }
     monthly->rows = rows;

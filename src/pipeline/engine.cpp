@@ -216,15 +216,16 @@ private:
     }
 
     // A kernel's monthly energy into the zone sums: per pixel, or through the lattice (weights).
-    void add_monthly(MonthlySource source, Span s, const std::vector<PlaneNodes>& nodes, size_t pass, ZoneSums& sums) {
-        if (!monthly_.weight) {
-            sums.add_monthly(source, b_.zone.segment(s.offset, s.count), monthly_.rows, monthly_.kwh);
+    void add_monthly(MonthlySource source, Span s, const std::vector<PlaneNodes>& nodes, size_t pass, ZoneSums& sums,
+                     const MonthlyEnergy& monthly) {
+        if (!monthly.weight) {
+            sums.add_monthly(source, b_.zone.segment(s.offset, s.count), monthly.rows, monthly.kwh);
             return;
         }
         // All 0 between calls: add_monthly_totals clears the zones it adds.
         month_totals_.resize(size_t(in_.zones.zones().size() + 1) * 12, 0.0);
         span_zones_.clear();
-        ghi_->weighted_sums(window_, in_zone_.segment(s.offset, s.count), monthly_.weight, b_.zone.data() + s.offset,
+        ghi_->weighted_sums(window_, in_zone_.segment(s.offset, s.count), monthly.weight, b_.zone.data() + s.offset,
                             nodes[pass].months, month_totals_, span_zones_);
         sums.add_monthly_totals(source, month_totals_, span_zones_);
     }
@@ -232,9 +233,11 @@ private:
     void run_kernels(Span s, size_t pass, const SkyContext& sky, ZoneSums& sums) {
         const Scenario& sc = *passes_[pass].scenario;
         // A span of one zone whose columns no map needs is summed straight from the layers where its
-        // layer set allows (roof_sums_direct); the kernels below write the columns otherwise.
-        if (zones_.filled() && !sink_ && roof_sums_direct(b_, s, b_.zone(s.offset), sums, &monthly_)) {
-            add_monthly(MonthlySource::solar_roof, s, roof_nodes_, pass, sums);
+        // layer set allows (sums_direct); the kernels below write the columns otherwise.
+        const LandUseTable* classes = in_.classes ? &*in_.classes : nullptr;
+        if (zones_.filled() && !sink_ && sums_direct(b_, s, b_.zone(s.offset), classes, sums, &monthly_, &land_monthly_)) {
+            add_monthly(MonthlySource::solar_roof, s, roof_nodes_, pass, sums, monthly_);
+            if (classes) add_monthly(MonthlySource::solar_land, s, land_nodes_, pass, sums, land_monthly_);
             return;
         }
         {
@@ -248,10 +251,10 @@ private:
             const bool first_pass = pass == 0;
             if (first_pass) complete_ = coverage_kernel(b_, s, values_, skip_);
             solar_roof_kernel(b_, s, sc.solar_roof, sky, values_, &monthly_, skip_);
-            add_monthly(MonthlySource::solar_roof, s, roof_nodes_, pass, sums);
+            add_monthly(MonthlySource::solar_roof, s, roof_nodes_, pass, sums, monthly_);
             if (in_.classes) {
                 solar_land_kernel(b_, s, sc.solar_land, *in_.classes, sky, values_, &monthly_, skip_);
-                add_monthly(MonthlySource::solar_land, s, land_nodes_, pass, sums);
+                add_monthly(MonthlySource::solar_land, s, land_nodes_, pass, sums, monthly_);
             }
             solar_heat_kernel(b_, s, sc.solar_roof, sc.solar_heat, values_);
             if (first_pass || b_.heat_demand.size())
@@ -457,7 +460,8 @@ private:
     std::vector<double> month_totals_;
     std::vector<int> span_zones_;  // add_monthly: the zones weighted_sums added to
     Columns values_;
-    MonthlyEnergy monthly_;  // one source's monthly energy of the current span
+    MonthlyEnergy monthly_;  // one source's monthly energy of the current span (the roof's when summed directly)
+    MonthlyEnergy land_monthly_;  // the land's when summed directly (sums_direct)
     ColumnPlan plan_;  // the columns of values_ the kernels write, and how ZoneSums adds them
     CompleteLayers complete_, plan_complete_;  // the span's complete layers, and those plan_ is for
     ColumnMask skip_;  // columns the kernels may leave unwritten (plan_columns)
