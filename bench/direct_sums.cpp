@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     const double columns_s = seconds_since(t0);
     t0 = std::chrono::steady_clock::now();
     bool taken = true;
-    for (int k = 0; k < spans; ++k) taken &= sums_direct(b, Span{(k % 16) * kSpan, kSpan}, 1, nullptr, direct, &monthly);
+    for (int k = 0; k < spans; ++k) taken &= sums_direct(b, Span{(k % 16) * kSpan, kSpan}, nullptr, direct, &monthly);
     const double direct_s = seconds_since(t0);
     if (!taken) return std::printf("sums_direct refused a complete span\n"), 1;
 

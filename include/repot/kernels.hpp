@@ -72,14 +72,14 @@ void solar_land_kernel(const Block& b, Span s, const SolarLandParams& p, const L
                        const SkyContext& sky, Columns& out, MonthlyEnergy* monthly = nullptr,
                        const ColumnMask& skip = {});
 
-// The sums a span of one zone slot adds, straight from the layers without columns, for a run with roof and
-// GHI and, with `classes`, land use, and no other layer, the panel planes on the lattice
+// The sums a span adds to its zones (Block::zone), straight from the layers without columns, for a run
+// with roof and GHI and, with `classes`, land use, and no other layer, the panel planes on the lattice
 // (Block::roof_plane_year, land_plane_year): exactly what coverage_kernel, solar_roof_kernel,
 // solar_land_kernel and ground_heat_kernel would write and ZoneSums::add sum — the same quanta, so the same
 // bits. False, adding nothing, for any other layer set or a span where the roof or GHI lacks a value
 // somewhere: the column kernels take it (and the map outputs, which need the columns). roof_monthly,
 // land_monthly: the monthly weights, as the kernels give them.
-bool sums_direct(const Block& b, Span s, int slot, const LandUseTable* classes, ZoneSums& sums,
+bool sums_direct(const Block& b, Span s, const LandUseTable* classes, ZoneSums& sums,
                  MonthlyEnergy* roof_monthly = nullptr, MonthlyEnergy* land_monthly = nullptr);
 
 // Zone-level PV tiers from the kernels' sums (quantities.hpp): the linear parameters applied once per

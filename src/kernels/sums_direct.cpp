@@ -6,14 +6,22 @@
 namespace repot {
 
 namespace {
-// Pixels where R and H have a value, and where R is positive (an integer count: the loop vectorises).
-struct SpanCounts {
+// Pixels where R and H have a value, and where R is positive (integer counts: the loop vectorises).
+struct Counts {
     int64_t roof = 0, ghi = 0, roof_positive = 0;
 };
-SpanCounts count_values(const double* __restrict R, const double* __restrict H, Eigen::Index n) {
+Counts count_values(const double* __restrict R, const double* __restrict H, Eigen::Index n) {
     int64_t roof = 0, ghi = 0, positive = 0;
     for (Eigen::Index i = 0; i < n; ++i) roof += R[i] == R[i], ghi += H[i] == H[i], positive += R[i] > 0;
     return {roof, ghi, positive};
+}
+
+// Whether zone[0, n) holds one value (an integer reduction: the loop vectorises; run_end's search
+// costs a tenth of the sums).
+bool one_zone(const int* __restrict zone, Eigen::Index n) {
+    int diff = 0;
+    for (Eigen::Index i = 0; i < n; ++i) diff |= zone[i] ^ zone[0];
+    return diff == 0;
 }
 
 // Adds one sum in quanta to several equal quantities of a zone slot (plan_equal_columns' copies).
@@ -24,13 +32,12 @@ void add_to(ZoneSums& sums, int slot, std::initializer_list<Q> qs, int64_t quant
 // Land PV and ground heat with land-use classes (solar_land_kernel, ground_heat_kernel) where every pixel
 // has roof and GHI data: per run of one class, what is a constant of the class (counts, land area,
 // existing PV) at once, what depends on the pixel's GHI and roof pixel by pixel, in the kernels'
-// expressions. panel: the span's panel ground (m²), the land monthly weight.
-void land_sums(const Block& b, Span s, int slot, const LandUseTable& classes, ZoneSums& sums, Eigen::ArrayXd& panel) {
+// expressions. s: pixels of one zone slot; panel: their panel ground (m²), the land monthly weight.
+void land_sums(const Block& b, Span s, int slot, const LandUseTable& classes, ZoneSums& sums, double* panel) {
     const Eigen::Index n = s.count;
     const double area = b.pixel_area;
     const int* cls = b.landuse.data() + s.offset;
     const double *R = b.roof.data() + s.offset, *H = b.ghi_year.data() + s.offset;
-    panel.resize(n);
     int64_t with_class = 0, known_px = 0, land_px = 0;  // pixel counts
     int64_t land_area = 0, existing = 0, theoretical = 0, panel_m2 = 0, open = 0, field = 0;  // quanta
     for_each_class_run(cls, n, classes, [&](const ClassAttributes& c, Eigen::Index i, Eigen::Index len) {
@@ -43,7 +50,7 @@ void land_sums(const Block& b, Span s, int slot, const LandUseTable& classes, Zo
         land_area += sums.repeated_quanta(q_land_area_m2, land * area, len);
         existing += sums.repeated_quanta(q_existing_pv_m2, existing_m2, len);
         const double *r = R + i, *h = H + i;
-        double* p = panel.data() + i;
+        double* p = panel + i;
         for (Eigen::Index k = 0; k < len; ++k) p[k] = open_ground(area, built, r[k], true) * pv_fraction * land;
         if (land == 0) return;  // excluded or no class: nothing on its ground but 0
         theoretical += sums.pixel_quanta(q_land_theoretical_kwh, len, [h, area, land](Eigen::Index k) {
@@ -57,7 +64,7 @@ void land_sums(const Block& b, Span s, int slot, const LandUseTable& classes, Zo
             return open_ground(area, built, r[k], true) * land * gsh_fraction;
         });
     });
-    const double *P = panel.data(), *H_plane = b.land_plane_year.data() + s.offset;
+    const double *P = panel, *H_plane = b.land_plane_year.data() + s.offset;
     add_to(sums, slot, {q_landuse_valid_px}, sums.count_quanta(q_landuse_valid_px, with_class));
     add_to(sums, slot, {q_land_pv_px}, sums.count_quanta(q_land_pv_px, known_px));
     add_to(sums, slot, {q_ground_px}, sums.count_quanta(q_ground_px, known_px));
@@ -71,10 +78,37 @@ void land_sums(const Block& b, Span s, int slot, const LandUseTable& classes, Zo
     add_to(sums, slot, {q_ground_open_m2}, open);
     add_to(sums, slot, {q_ground_field_m2}, field);
 }
+
+// The roof's and GHI's quantities of pixels of one zone slot with both layers (coverage_kernel,
+// solar_roof_kernel; plan_equal_columns names the equal ones): every count 1 but the roof pixels' (R > 0);
+// roof area = eligible roof = R; the plane and its usable share R × H_plane. roof_px: the pixels with R > 0.
+void roof_sums(const Block& b, Span s, int slot, int64_t roof_px, ZoneSums& sums) {
+    const Eigen::Index n = s.count;
+    const double *R = b.roof.data() + s.offset, *H = b.ghi_year.data() + s.offset,
+                 *H_plane = b.roof_plane_year.data() + s.offset;
+    for (Q q : {q_pixels, q_roof_valid_px, q_ghi_valid_px, q_roof_pv_px}) add_to(sums, slot, {q}, sums.count_quanta(q, n));
+    for (Q q : {q_roof_px, q_roof_face_px}) add_to(sums, slot, {q}, sums.count_quanta(q, roof_px));
+    add_to(sums, slot, {q_roof_area_m2, q_eligible_roof_m2},
+           sums.pixel_quanta(q_roof_area_m2, n, [R](Eigen::Index i) { return R[i]; }));
+    add_to(sums, slot, {q_ghi_sum_kwh_m2}, sums.pixel_quanta(q_ghi_sum_kwh_m2, n, [H](Eigen::Index i) { return H[i]; }));
+    add_to(sums, slot, {q_roof_theoretical_kwh},
+           sums.pixel_quanta(q_roof_theoretical_kwh, n, [H, R](Eigen::Index i) { return H[i] * R[i]; }));
+    add_to(sums, slot, {q_roof_plane_kwh, q_roof_plane_included_kwh},
+           sums.pixel_quanta(q_roof_plane_kwh, n, [R, H_plane](Eigen::Index i) { return R[i] * H_plane[i]; }));
+}
+
+// ground_heat_kernel without classes: every pixel is ground, its field all its open ground.
+void ground_sums(const Block& b, Span s, int slot, ZoneSums& sums) {
+    const double* R = b.roof.data() + s.offset;
+    const double area = b.pixel_area;
+    add_to(sums, slot, {q_ground_px}, sums.count_quanta(q_ground_px, s.count));
+    add_to(sums, slot, {q_ground_open_m2, q_ground_field_m2},
+           sums.pixel_quanta(q_ground_open_m2, s.count, [R, area](Eigen::Index i) { return open_ground(area, 0.0, R[i], true); }));
+}
 }  // namespace
 
-bool sums_direct(const Block& b, Span s, int slot, const LandUseTable* classes, ZoneSums& sums,
-                 MonthlyEnergy* roof_monthly, MonthlyEnergy* land_monthly) {
+bool sums_direct(const Block& b, Span s, const LandUseTable* classes, ZoneSums& sums, MonthlyEnergy* roof_monthly,
+                 MonthlyEnergy* land_monthly) {
     // Only the roof, GHI and land-use layers, the panel planes on the lattice: any other layer brings
     // quantities and rules of its own (screening, caps, per-pixel coverage), which the column kernels handle.
     const bool other_layers = b.slope.size() || b.aspect.size() || b.shade.size() || b.temperature.size() ||
@@ -83,36 +117,28 @@ bool sums_direct(const Block& b, Span s, int slot, const LandUseTable* classes, 
     const bool land_ok = classes ? b.landuse.size() && b.land_plane_year.size() : !b.landuse.size();
     if (other_layers || !land_ok || !b.roof.size() || !b.ghi_year.size() || !b.roof_plane_year.size()) return false;
     const Eigen::Index n = s.count;
-    const double *R = b.roof.data() + s.offset, *H = b.ghi_year.data() + s.offset,
-                 *H_plane = b.roof_plane_year.data() + s.offset;
-    const SpanCounts c = count_values(R, H, n);
+    const double *R = b.roof.data() + s.offset, *H = b.ghi_year.data() + s.offset;
+    const Counts c = count_values(R, H, n);
     if (c.roof != n || c.ghi != n) return false;  // a pixel without a value: coverage is counted per pixel
 
-    // With both layers complete the kernels' columns are these, pixel by pixel (coverage_kernel,
-    // solar_roof_kernel; plan_equal_columns names the equal ones): every count 1 but the roof pixels'
-    // (R > 0); roof area = eligible roof = R; the plane and its usable share R × H_plane.
-    for (Q q : {q_pixels, q_roof_valid_px, q_ghi_valid_px, q_roof_pv_px}) add_to(sums, slot, {q}, sums.count_quanta(q, n));
-    for (Q q : {q_roof_px, q_roof_face_px}) add_to(sums, slot, {q}, sums.count_quanta(q, c.roof_positive));
-    add_to(sums, slot, {q_roof_area_m2, q_eligible_roof_m2},
-           sums.pixel_quanta(q_roof_area_m2, n, [R](Eigen::Index i) { return R[i]; }));
-    add_to(sums, slot, {q_ghi_sum_kwh_m2}, sums.pixel_quanta(q_ghi_sum_kwh_m2, n, [H](Eigen::Index i) { return H[i]; }));
-    add_to(sums, slot, {q_roof_theoretical_kwh},
-           sums.pixel_quanta(q_roof_theoretical_kwh, n, [H, R](Eigen::Index i) { return H[i] * R[i]; }));
-    add_to(sums, slot, {q_roof_plane_kwh, q_roof_plane_included_kwh},
-           sums.pixel_quanta(q_roof_plane_kwh, n, [R, H_plane](Eigen::Index i) { return R[i] * H_plane[i]; }));
-    if (roof_monthly) roof_monthly->rows.clear(), roof_monthly->weight = R;  // the eligible roof: all of it
-    if (classes) {
-        Eigen::ArrayXd scratch;
-        Eigen::ArrayXd& panel = land_monthly ? land_monthly->stored : scratch;
-        land_sums(b, s, slot, *classes, sums, panel);
-        if (land_monthly) land_monthly->rows.clear(), land_monthly->weight = panel.data();
-        return true;
+    Eigen::ArrayXd scratch;
+    Eigen::ArrayXd& panel = land_monthly ? land_monthly->stored : scratch;
+    if (classes) panel.resize(n);
+    // Zone by zone: a span mostly lies in one (a window filled by one zone is one run).
+    const Eigen::Ref<const Eigen::ArrayXi> zone = b.zone.segment(s.offset, n);
+    const bool single = one_zone(zone.data(), n);
+    for (Eigen::Index a = 0; a < n;) {
+        const Eigen::Index end = single ? n : run_end(zone, a);
+        const Span run{s.offset + a, end - a};
+        const int slot = zone(a);
+        const int64_t roof_px = run.count == n ? c.roof_positive : count_values(R + a, H + a, run.count).roof_positive;
+        roof_sums(b, run, slot, roof_px, sums);
+        if (classes) land_sums(b, run, slot, *classes, sums, panel.data() + a);
+        else ground_sums(b, run, slot, sums);
+        a = end;
     }
-    // ground_heat_kernel without classes: every pixel is ground, its field all its open ground.
-    const double area = b.pixel_area;
-    add_to(sums, slot, {q_ground_px}, sums.count_quanta(q_ground_px, n));
-    add_to(sums, slot, {q_ground_open_m2, q_ground_field_m2},
-           sums.pixel_quanta(q_ground_open_m2, n, [R, area](Eigen::Index i) { return open_ground(area, 0.0, R[i], true); }));
+    if (roof_monthly) roof_monthly->rows.clear(), roof_monthly->weight = R;  // the eligible roof: all of it
+    if (classes && land_monthly) land_monthly->rows.clear(), land_monthly->weight = panel.data();
     return true;
 }
 

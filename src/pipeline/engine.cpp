@@ -232,10 +232,10 @@ private:
 
     void run_kernels(Span s, size_t pass, const SkyContext& sky, ZoneSums& sums) {
         const Scenario& sc = *passes_[pass].scenario;
-        // A span of one zone whose columns no map needs is summed straight from the layers where its
-        // layer set allows (sums_direct); the kernels below write the columns otherwise.
+        // A span whose columns no map needs is summed straight from the layers where its layer set allows
+        // (sums_direct); the kernels below write the columns otherwise.
         const LandUseTable* classes = in_.classes ? &*in_.classes : nullptr;
-        if (zones_.filled() && !sink_ && sums_direct(b_, s, b_.zone(s.offset), classes, sums, &monthly_, &land_monthly_)) {
+        if (!sink_ && sums_direct(b_, s, classes, sums, &monthly_, &land_monthly_)) {
             add_monthly(MonthlySource::solar_roof, s, roof_nodes_, pass, sums, monthly_);
             if (classes) add_monthly(MonthlySource::solar_land, s, land_nodes_, pass, sums, land_monthly_);
             return;

@@ -25,7 +25,7 @@ Block roof_block(const Eigen::ArrayXd& roof, const Eigen::ArrayXd& ghi, const Ei
 }
 
 // The column kernels on the whole block, every column summed (no plan: unwritten columns hold 0).
-ZoneSums by_columns(const Block& b, const LandUseTable* classes = nullptr) {
+ZoneSums by_columns(const Block& b, int zones, const LandUseTable* classes = nullptr) {
     const Scenario sc;
     Columns out = Columns::Zero(b.size(), q_count);
     MonthlyEnergy monthly;
@@ -35,7 +35,7 @@ ZoneSums by_columns(const Block& b, const LandUseTable* classes = nullptr) {
     if (classes) solar_land_kernel(b, s, sc.solar_land, *classes, SkyContext{}, out, &monthly);
     solar_heat_kernel(b, s, sc.solar_roof, sc.solar_heat, out);
     ground_heat_kernel(b, s, sc.ground_heat, classes, out);
-    ZoneSums sums(1, 0, b.pixel_area);
+    ZoneSums sums(zones, 0, b.pixel_area);
     sums.add(b.zone, out);
     return sums;
 }
@@ -50,6 +50,18 @@ LandUseTable test_classes() {
                                "test classes");
 }
 
+// Runs of 1 to 700 pixels in zone slots 1..3.
+Eigen::ArrayXi zone_runs(int n, std::mt19937_64& rng) {
+    std::uniform_int_distribution<int> len(1, 700), slot(1, 3);
+    Eigen::ArrayXi z(n);
+    for (int i = 0; i < n;) {
+        const int l = len(rng), k = slot(rng);
+        for (int j = i; j < std::min(n, i + l); ++j) z(j) = k;
+        i += l;
+    }
+    return z;
+}
+
 }  // namespace
 
 TEST_CASE("sums_direct: a span's sums by hand") {
@@ -60,7 +72,7 @@ TEST_CASE("sums_direct: a span's sums by hand") {
     const Block b = roof_block(roof, ghi, plane);
     ZoneSums sums(1, 0, b.pixel_area);
     MonthlyEnergy monthly;
-    REQUIRE(sums_direct(b, Span{0, 3}, 1, nullptr, sums, &monthly));
+    REQUIRE(sums_direct(b, Span{0, 3}, nullptr, sums, &monthly));
     CHECK(sums.get(1, q_pixels) == 3);
     CHECK(sums.get(1, q_roof_valid_px) == 3);
     CHECK(sums.get(1, q_ghi_valid_px) == 3);
@@ -92,20 +104,23 @@ TEST_CASE("sums_direct equals the column kernels summed by ZoneSums::add, bit fo
         ghi(i) = 1100 + 300 * u(rng);
         plane(i) = ghi(i) * (1 + 0.2 * u(rng));
     }
-    const Block b = roof_block(roof, ghi, plane);
-    ZoneSums direct(1, 0, b.pixel_area);
-    REQUIRE(sums_direct(b, Span{0, n}, 1, nullptr, direct));
-    const ZoneSums columns = by_columns(b);
-    for (int q = 0; q < q_count; ++q) {
-        CAPTURE(q);
-        CHECK(direct.fixed(1, Q(q)) == columns.fixed(1, Q(q)));
-    }
-    CHECK(direct.get(1, q_roof_plane_kwh) > 0);
+    Block b = roof_block(roof, ghi, plane);
+    b.zone = zone_runs(n, rng);  // several zones in a span: zone by zone
+    ZoneSums direct(3, 0, b.pixel_area);
+    REQUIRE(sums_direct(b, Span{0, n}, nullptr, direct));
+    const ZoneSums columns = by_columns(b, 3);
+    for (int slot = 0; slot <= 3; ++slot)
+        for (int q = 0; q < q_count; ++q) {
+            INFO("slot ", slot, ", quantity ", q);
+            CHECK(direct.fixed(slot, Q(q)) == columns.fixed(slot, Q(q)));
+        }
+    for (int slot = 1; slot <= 3; ++slot) CHECK(direct.get(slot, q_roof_plane_kwh) > 0);
     // In two spans added one after the other: the same bits (fixed point does not depend on grouping).
-    ZoneSums halves(1, 0, b.pixel_area);
-    REQUIRE(sums_direct(b, Span{0, 1234}, 1, nullptr, halves));
-    REQUIRE(sums_direct(b, Span{1234, n - 1234}, 1, nullptr, halves));
-    for (int q = 0; q < q_count; ++q) CHECK(halves.fixed(1, Q(q)) == direct.fixed(1, Q(q)));
+    ZoneSums halves(3, 0, b.pixel_area);
+    REQUIRE(sums_direct(b, Span{0, 1234}, nullptr, halves));
+    REQUIRE(sums_direct(b, Span{1234, n - 1234}, nullptr, halves));
+    for (int slot = 0; slot <= 3; ++slot)
+        for (int q = 0; q < q_count; ++q) CHECK(halves.fixed(slot, Q(q)) == direct.fixed(slot, Q(q)));
 }
 
 TEST_CASE("sums_direct leaves a span with a missing value or other layers to the column kernels") {
@@ -117,27 +132,27 @@ TEST_CASE("sums_direct leaves a span with a missing value or other layers to the
     SUBCASE("a pixel without roof data") {
         Block b = roof_block(roof, ghi, plane);
         b.roof(2) = NAN;
-        CHECK_FALSE(sums_direct(b, Span{0, 4}, 1, nullptr, sums));
-        CHECK(sums_direct(b, Span{0, 2}, 1, nullptr, sums));  // the span before it is complete
+        CHECK_FALSE(sums_direct(b, Span{0, 4}, nullptr, sums));
+        CHECK(sums_direct(b, Span{0, 2}, nullptr, sums));  // the span before it is complete
     }
     SUBCASE("a pixel without GHI") {
         Block b = roof_block(roof, ghi, plane);
         b.ghi_year(0) = NAN;
-        CHECK_FALSE(sums_direct(b, Span{0, 4}, 1, nullptr, sums));
+        CHECK_FALSE(sums_direct(b, Span{0, 4}, nullptr, sums));
         CHECK(sums.touched().empty());
     }
     SUBCASE("other layers or no plane on the lattice") {
         Block b = roof_block(roof, ghi, plane);
         b.shade = Eigen::ArrayXd::Ones(4);
-        CHECK_FALSE(sums_direct(b, Span{0, 4}, 1, nullptr, sums));
+        CHECK_FALSE(sums_direct(b, Span{0, 4}, nullptr, sums));
         b = roof_block(roof, ghi, plane);
         b.landuse = Eigen::ArrayXi::Zero(4);
-        CHECK_FALSE(sums_direct(b, Span{0, 4}, 1, nullptr, sums));
+        CHECK_FALSE(sums_direct(b, Span{0, 4}, nullptr, sums));
         b = roof_block(roof, ghi, plane);
         b.population = Eigen::ArrayXd::Ones(4);
-        CHECK_FALSE(sums_direct(b, Span{0, 4}, 1, nullptr, sums));
+        CHECK_FALSE(sums_direct(b, Span{0, 4}, nullptr, sums));
         b = roof_block(roof, ghi, Eigen::ArrayXd());
-        CHECK_FALSE(sums_direct(b, Span{0, 4}, 1, nullptr, sums));
+        CHECK_FALSE(sums_direct(b, Span{0, 4}, nullptr, sums));
         CHECK(sums.touched().empty());
     }
 }
@@ -161,7 +176,7 @@ TEST_CASE("sums_direct with land use: classes, open ground and existing PV by ha
     const LandUseTable t = test_classes();
     ZoneSums sums(1, 2, b.pixel_area);
     MonthlyEnergy roof_monthly, land_monthly;
-    REQUIRE(sums_direct(b, Span{0, 5}, 1, &t, sums, &roof_monthly, &land_monthly));
+    REQUIRE(sums_direct(b, Span{0, 5}, &t, sums, &roof_monthly, &land_monthly));
     CHECK(sums.get(1, q_landuse_valid_px) == 4);
     CHECK(sums.get(1, q_land_pv_px) == 4);      // a known class
     CHECK(sums.get(1, q_ground_px) == 4);
@@ -202,22 +217,29 @@ TEST_CASE("sums_direct with land use equals the column kernels summed by ZoneSum
         plane(i) = ghi(i) * (1 + 0.2 * u(rng));
     }
     Block b = roof_block(roof, ghi, plane);
+    b.zone = zone_runs(n, rng);
     b.landuse = cls;
     b.land_plane_year = ghi * 1.05;
     const LandUseTable t = test_classes();
-    ZoneSums direct(1, 2, b.pixel_area);
-    REQUIRE(sums_direct(b, Span{0, n}, 1, &t, direct));
-    const ZoneSums columns = by_columns(b, &t);
-    for (int q = 0; q < q_count; ++q) {
-        CAPTURE(q);
-        CHECK(direct.fixed(1, Q(q)) == columns.fixed(1, Q(q)));
-    }
+    ZoneSums direct(3, 0, b.pixel_area);
+    MonthlyEnergy roof_monthly, land_monthly;
+    REQUIRE(sums_direct(b, Span{0, n}, &t, direct, &roof_monthly, &land_monthly));
+    const ZoneSums columns = by_columns(b, 3, &t);
+    for (int slot = 0; slot <= 3; ++slot)
+        for (int q = 0; q < q_count; ++q) {
+            INFO("slot ", slot, ", quantity ", q);
+            CHECK(direct.fixed(slot, Q(q)) == columns.fixed(slot, Q(q)));
+        }
     CHECK(direct.get(1, q_land_plane_kwh) > 0);
     CHECK(direct.get(1, q_existing_pv_m2) > 0);
+    // The land monthly weight is each pixel's panel ground, as the land kernel's column holds it.
+    Columns out = Columns::Zero(n, q_count);
+    solar_land_kernel(b, Span{0, n}, Scenario().solar_land, t, SkyContext{}, out);
+    for (int i = 0; i < n; ++i) REQUIRE(land_monthly.weight[i] == out(i, q_land_panel_m2));
     // Without the land plane on the lattice, or without a table for the classes: the column kernels.
-    ZoneSums none(1, 2, b.pixel_area);
-    CHECK_FALSE(sums_direct(b, Span{0, n}, 1, nullptr, none));
+    ZoneSums none(3, 0, b.pixel_area);
+    CHECK_FALSE(sums_direct(b, Span{0, n}, nullptr, none));
     b.land_plane_year.resize(0);
-    CHECK_FALSE(sums_direct(b, Span{0, n}, 1, &t, none));
+    CHECK_FALSE(sums_direct(b, Span{0, n}, &t, none));
     CHECK(none.touched().empty());
 }
