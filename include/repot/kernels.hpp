@@ -111,6 +111,17 @@ Eigen::ArrayXd inclusion_span(const Block& b, Span s);
 inline double open_ground(double area, double built, double roof, bool has_roof) {
     return has_roof ? std::max(area - (roof == roof ? roof : built), 0.0) : area - built;
 }
+// A pixel's land quantities (method.md §4, §6) from its class's constants (land: 1 for a class on land, 0
+// excluded or none), one definition for the column kernels and sums_direct: the theoretical land PV (H ×
+// pixel on land, kWh), the panel ground (open ground × the class's PV fraction, m²) and the open ground on
+// land (ground heat; × the class's borehole-field share gives the field).
+inline double land_theoretical_kwh(double H, double area, double land) { return H * area * land; }
+inline double land_panel_m2(double area, double built, double roof, bool has_roof, double pv_fraction, double land) {
+    return open_ground(area, built, roof, has_roof) * pv_fraction * land;
+}
+inline double land_open_m2(double area, double built, double roof, bool has_roof, double land) {
+    return open_ground(area, built, roof, has_roof) * land;
+}
 // Calls f(attributes, first, count) for each run of pixels of one class in cls[0, n) (class indices, -1
 // none): the land kernels treat a class's attributes as constants of the run.
 template <class F>

@@ -31,7 +31,7 @@ void ground_run(const ClassAttributes& c, const double* __restrict roof, double 
     const double built = c.built_share * area, land = c.excluded ? 0.0 : 1.0, px = has_class ? 1.0 : 0.0;
     for (Eigen::Index i = 0; i < n; ++i) {
         const double r = kRoof ? roof[i] : NAN;
-        const double land_open = open_ground(area, built, r, kRoof) * land;
+        const double land_open = land_open_m2(area, built, r, kRoof, land);
         ground_px[i] = px;
         open_m2[i] = land_open;
         field_m2[i] = land_open * c.gsh_fraction;

@@ -24,8 +24,8 @@ void land_run(const ClassAttributes& c, const double* __restrict H, const double
         land_px[i] = h ? land : 0.0;
         land_area[i] = h ? land * area : 0.0;
         existing_m2[i] = existing;
-        theoretical[i] = h ? H[i] * area * land : 0.0;
-        panel[i] = h ? open_ground(area, built, kRoof ? roof[i] : NAN, kRoof) * pv_fraction * land : 0.0;
+        theoretical[i] = h ? land_theoretical_kwh(H[i], area, land) : 0.0;
+        panel[i] = h ? land_panel_m2(area, built, kRoof ? roof[i] : NAN, kRoof, pv_fraction, land) : 0.0;
     }
 }
 }  // namespace

@@ -31,8 +31,8 @@ void add_to(ZoneSums& sums, int slot, std::initializer_list<Q> qs, int64_t quant
 
 // Land PV and ground heat with land-use classes (solar_land_kernel, ground_heat_kernel) where every pixel
 // has roof and GHI data: per run of one class, what is a constant of the class (counts, land area,
-// existing PV) at once, what depends on the pixel's GHI and roof pixel by pixel, in the kernels'
-// expressions. s: pixels of one zone slot; panel: their panel ground (m²), the land monthly weight.
+// existing PV) at once, what depends on the pixel's GHI and roof pixel by pixel (kernels.hpp's land
+// expressions, which the column kernels use too). s: pixels of one zone slot; panel: their panel ground (m²), the land monthly weight.
 void land_sums(const Block& b, Span s, int slot, const LandUseTable& classes, ZoneSums& sums, double* panel) {
     const Eigen::Index n = s.count;
     const double area = b.pixel_area;
@@ -51,17 +51,17 @@ void land_sums(const Block& b, Span s, int slot, const LandUseTable& classes, Zo
         existing += sums.repeated_quanta(q_existing_pv_m2, existing_m2, len);
         const double *r = R + i, *h = H + i;
         double* p = panel + i;
-        for (Eigen::Index k = 0; k < len; ++k) p[k] = open_ground(area, built, r[k], true) * pv_fraction * land;
+        for (Eigen::Index k = 0; k < len; ++k) p[k] = land_panel_m2(area, built, r[k], true, pv_fraction, land);
         if (land == 0) return;  // excluded or no class: nothing on its ground but 0
         theoretical += sums.pixel_quanta(q_land_theoretical_kwh, len, [h, area, land](Eigen::Index k) {
-            return h[k] * area * land;
+            return land_theoretical_kwh(h[k], area, land);
         });
         panel_m2 += sums.pixel_quanta(q_land_panel_m2, len, [p](Eigen::Index k) { return p[k]; });
         open += sums.pixel_quanta(q_ground_open_m2, len, [r, area, built, land](Eigen::Index k) {
-            return open_ground(area, built, r[k], true) * land;
+            return land_open_m2(area, built, r[k], true, land);
         });
         field += sums.pixel_quanta(q_ground_field_m2, len, [r, area, built, land, gsh_fraction](Eigen::Index k) {
-            return open_ground(area, built, r[k], true) * land * gsh_fraction;
+            return land_open_m2(area, built, r[k], true, land) * gsh_fraction;
         });
     });
     const double *P = panel, *H_plane = b.land_plane_year.data() + s.offset;
