@@ -1,6 +1,6 @@
 // A span's sums without columns (kernels.hpp, sums_direct): for a run of roof and GHI, with or without
 // land use — the shape of most surveys and of the benchmark — writing ~20 columns and reading them back
-// cost more than the arithmetic (bench/direct_sums: 1.7 against 0.85 ns per pixel).
+// cost more than the arithmetic (bench/direct_sums: 1.7–1.8 against 0.85–0.95 ns per pixel).
 #include "repot/kernels.hpp"
 
 namespace repot {
@@ -32,7 +32,8 @@ void add_to(ZoneSums& sums, int slot, std::initializer_list<Q> qs, int64_t quant
 // Land PV and ground heat with land-use classes (solar_land_kernel, ground_heat_kernel) where every pixel
 // has roof and GHI data: per run of one class, what is a constant of the class (counts, land area,
 // existing PV) at once, what depends on the pixel's GHI and roof pixel by pixel (kernels.hpp's land
-// expressions, which the column kernels use too). s: pixels of one zone slot; panel: their panel ground (m²), the land monthly weight.
+// expressions, which the column kernels use too). s: pixels of one zone slot; panel: their panel ground
+// (m²), the land monthly weight.
 void land_sums(const Block& b, Span s, int slot, const LandUseTable& classes, ZoneSums& sums, double* panel) {
     const Eigen::Index n = s.count;
     const double area = b.pixel_area;
