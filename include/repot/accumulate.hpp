@@ -76,9 +76,8 @@ public:
         return monthly_[(size_t(slot) * kMonthlySources + size_t(s)) * 12 + size_t(month)];
     }
 
-    // Counts the pixels of each land-use class (index into the table, -1 for no class) per zone slot.
-    void add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ref<const Eigen::ArrayXi>& cls);
-    // Adds n pixels of class index k (-1: no class) to a zone slot, as add_classes would count them.
+    // Counts n pixels of land-use class index k (-1: no class) in a zone slot (the engine: per run of one
+    // zone and one class, as the land-use layer is read).
     void add_class_pixels(int slot, int k, int64_t n);
     // Pixels of class index k (-1: no class) in a zone slot.
     double class_pixels(int slot, int k) const { return class_px_[size_t(slot) * size_t(classes_ + 1) + size_t(k + 1)]; }

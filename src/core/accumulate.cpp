@@ -94,31 +94,6 @@ void ZoneSums::add_repeated(int slot, Q q, double value, int64_t n) {
     fixed_[size_t(slot) * q_count + q] += __int128(checked_quanta(sum_quanta(&value, 1, quantum_[size_t(q)]))) * n;
 }
 
-void ZoneSums::add_classes(const Eigen::Ref<const Eigen::ArrayXi>& zone, const Eigen::Ref<const Eigen::ArrayXi>& cls) {
-    if (zone.size() != cls.size()) throw std::invalid_argument("zone and class arrays differ in length");
-    if (zone.size() == 0) return;
-    if (zone.minCoeff() < 0 || zone.maxCoeff() > zones_ || cls.minCoeff() < -1 || cls.maxCoeff() >= classes_)
-        throw std::out_of_range("zone or class index out of range");
-    // Run by run of one zone: whole counts, exact in any order.
-    const size_t stride = size_t(classes_ + 1);
-    const Eigen::Index n = zone.size();
-    for (Eigen::Index start = 0; start < n;) {
-        const int z = zone(start);
-        const Eigen::Index end = run_end(zone, start);
-        touch(z);
-        double* slot = &class_px_[size_t(z) * stride + 1];  // slot[-1]: no class
-        // Classes come in runs (a land-use cell spans many pixels): one addition per run, not a chain of
-        // increments of one counter, each waiting for the last.
-        const Eigen::Map<const Eigen::ArrayXi> run(cls.data() + start, end - start);
-        for (Eigen::Index i = 0; i < run.size();) {
-            const Eigen::Index j = run_end(run, i);  // the run of one class from i
-            slot[run(i)] += double(j - i);
-            i = j;
-        }
-        start = end;
-    }
-}
-
 void ZoneSums::add_class_pixels(int slot, int k, int64_t n) {
     if (slot < 0 || slot > zones_ || k < -1 || k >= classes_) throw std::out_of_range("zone or class index out of range");
     touch(slot);

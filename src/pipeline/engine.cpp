@@ -129,12 +129,8 @@ private:
             }
         }
         if (sink_) sink_->write_block(w, pixel_values_, zone_);
-        if (b_.landuse.size()) {  // landcover.csv
-            for (auto& z : sums)
-                if (class_runs_.empty()) z.add_classes(b_.zone, b_.landuse);
-                else
-                    for (const ClassRun& c : class_runs_) z.add_class_pixels(c.slot, c.k, c.pixels);
-        }
+        for (auto& z : sums)  // landcover.csv
+            for (const ClassRun& c : class_runs_) z.add_class_pixels(c.slot, c.k, c.pixels);
         for (const CellShare& c : population_runs_)
             for (auto& z : sums) {
                 z.add_repeated(c.slot, q_population, c.value, c.pixels);
@@ -258,7 +254,7 @@ private:
             }
             solar_heat_kernel(b_, s, sc.solar_roof, sc.solar_heat, values_);
             if (first_pass || b_.heat_demand.size())
-                ground_heat_kernel(b_, s, sc.ground_heat, in_.classes ? &*in_.classes : nullptr, values_, skip_);
+                ground_heat_kernel(b_, s, sc.ground_heat, classes, values_, skip_);
             if (fresh || complete_ != plan_complete_) plan_span_columns();
             sums.add(b_.zone.segment(s.offset, s.count), values_, plan_, /*one_zone=*/zones_.filled());
             if (sink_) keep_pixel_values(s);
@@ -388,20 +384,22 @@ private:
 
     // Class codes -> table indices; a code the table does not know is an error naming both files. A
     // land-use layer read by nearest cell comes in runs of one cell (runs_by_cell): one lookup per run.
-    // The runs also give the class counts of landcover.csv (class_runs_), which add_classes would find again.
+    // The same runs give the class counts of landcover.csv (class_runs_).
     void read_landuse(const Window& w) {
         b_.landuse.resize(in_zone_.size());
         class_runs_.clear();
         Eigen::Index j = 0;  // the next pixel's position in the block
         double last = NAN;   // neighbouring runs mostly share a code: one equal to the last keeps its index
         int last_k = -1;
-        auto add = [&](size_t run, double code, int64_t n) {
-            if (code != last) last_k = class_index(code, w, j), last = code;
-            b_.landuse.segment(j, n).setConstant(last_k);
-            const int slot = b_.zone(zone_run_start_[run]);
+        auto count = [&](int slot, int64_t n) {
             if (!class_runs_.empty() && class_runs_.back().slot == slot && class_runs_.back().k == last_k)
                 class_runs_.back().pixels += n;
             else class_runs_.push_back({slot, last_k, n});
+        };
+        auto add = [&](size_t run, double code, int64_t n) {
+            if (code != last) last_k = class_index(code, w, j), last = code;
+            b_.landuse.segment(j, n).setConstant(last_k);
+            count(b_.zone(zone_run_start_[run]), n);
             j += n;
         };
         if (landuse_->runs_by_cell(w, in_zone_, zone_run_start_, add)) return;
@@ -410,6 +408,7 @@ private:
             const double v = buf_(j, 0);
             if (v != last) last_k = class_index(v, w, j), last = v;
             b_.landuse(j) = last_k;
+            count(b_.zone(j), 1);
         }
     }
     // The class index of a code at block position j (-1: no value).
@@ -454,7 +453,7 @@ private:
         int slot, k;
         int64_t pixels;
     };
-    std::vector<ClassRun> class_runs_;  // empty: the land-use layer was read pixel by pixel
+    std::vector<ClassRun> class_runs_;  // the window's, in pixel order
     std::vector<Eigen::Index> zone_run_start_;  // positions in the block's pixels where a zone's run begins
     std::vector<PlaneNodes> roof_nodes_, land_nodes_;  // per scenario pass, when transposed on the lattice
     std::vector<double> month_totals_;

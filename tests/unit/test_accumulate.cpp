@@ -169,23 +169,22 @@ TEST_CASE("ZoneSums: a value too large to sum exactly is an error, not a rounded
     CHECK_THROWS_AS(s.add(z, v), std::overflow_error);
 }
 
-TEST_CASE("ZoneSums::add_class_pixels counts runs as add_classes counts their pixels") {
-    // Zones 1 1 1 2 2, classes 0 0 -1 1 1: zone 1 has two pixels of class 0 and one without a class,
-    // zone 2 two of class 1.
-    Eigen::ArrayXi zone(5), cls(5);
-    zone << 1, 1, 1, 2, 2;
-    cls << 0, 0, -1, 1, 1;
-    ZoneSums pixels(2, 2), runs(2, 2);
-    pixels.add_classes(zone, cls);
+TEST_CASE("ZoneSums::add_class_pixels counts the pixels of runs per zone and class, by hand") {
+    // Zones 1 1 1 2 2 2, classes 0 0 -1 1 1 1, as runs: zone 1 two pixels of class 0 and one without a
+    // class, zone 2 three of class 1 (added as runs of 2 and 1).
+    ZoneSums runs(2, 2);
     runs.add_class_pixels(1, 0, 2);
     runs.add_class_pixels(1, -1, 1);
     runs.add_class_pixels(2, 1, 2);
+    runs.add_class_pixels(2, 1, 1);
+    const double expected[3][3] = {{0, 0, 0}, {1, 2, 0}, {0, 0, 3}};  // [slot][1 + class]
     for (int slot = 0; slot <= 2; ++slot)
-        for (int k = -1; k < 2; ++k) CHECK(runs.class_pixels(slot, k) == pixels.class_pixels(slot, k));
-    CHECK(runs.class_pixels(1, 0) == 2);
-    CHECK(runs.class_pixels(1, -1) == 1);
-    CHECK(runs.class_pixels(2, 1) == 2);
+        for (int k = -1; k < 2; ++k) {
+            INFO("slot ", slot, ", class ", k);
+            CHECK(runs.class_pixels(slot, k) == expected[slot][k + 1]);
+        }
     CHECK(runs.touched() == std::vector<int>{1, 2});
     CHECK_THROWS_AS(runs.add_class_pixels(3, 0, 1), std::out_of_range);
     CHECK_THROWS_AS(runs.add_class_pixels(1, 2, 1), std::out_of_range);
+    CHECK_THROWS_AS(runs.add_class_pixels(1, -2, 1), std::out_of_range);
 }

@@ -64,9 +64,9 @@ TEST_CASE("ExactZoneSums: blocks added in shards and merged equal one pass; text
         Eigen::ArrayXXd v = Eigen::ArrayXXd::Zero(4, q_count);
         for (int i = 0; i < 4; ++i) v(i, q_roof_plane_included_kwh) = u(rng), v(i, q_pixels) = 1;
         s.add(zone, v);
-        Eigen::ArrayXi cls(4);
-        cls << -1, 0, 1, 1;
-        s.add_classes(zone, cls);
+        s.add_class_pixels(slot, -1, 1);  // classes -1, 0, 1, 1
+        s.add_class_pixels(slot, 0, 1);
+        s.add_class_pixels(slot, 1, 2);
         Eigen::ArrayXXd months = Eigen::ArrayXXd::Constant(2, 12, u(rng));
         s.add_monthly(MonthlySource::solar_land, zone, {0, 3}, months);
         blocks.push_back(std::move(s));
