@@ -5,6 +5,8 @@
 // zone's sum does not depend on how its pixels are grouped — by span, block or thread — and
 // ExactZoneSums adds the blocks exactly: the totals are the same for any block size and thread count.
 #include <Eigen/Core>
+#include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -53,6 +55,16 @@ public:
     template <class Value>
     int64_t pixel_quanta(Q q, Eigen::Index n, Value value) const {
         return checked_quanta(sum_quanta_of(n, quantum_[size_t(q)], value));
+    }
+    // The same for K columns at once (fixed_quanta: terms(at) gives their K terms), each sum in quanta.
+    template <size_t K, class Terms>
+    std::array<int64_t, K> pixel_quanta(const std::array<Q, K>& qs, Eigen::Index n, Terms terms) const {
+        std::array<double, K> quantum;
+        for (size_t k = 0; k < K; ++k) quantum[k] = quantum_[size_t(qs[k])];
+        const FixedQuanta<K> f = fixed_quanta(n, quantum, terms);
+        if (!f.in_range) checked_quanta(NAN);  // a term beyond what adds exactly: the same error as one sum's
+        for (int64_t q : f.quanta) checked_quanta(double(q));
+        return f.quanta;
     }
     int64_t count_quanta(Q q, int64_t count) const { return int64_t(double(count) / quantum_[size_t(q)]); }
     // n pixels each holding `value` in column q (a constant of a land-use class run), as add_repeated adds them.

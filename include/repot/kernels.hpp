@@ -107,19 +107,25 @@ namespace repot {
 Eigen::ArrayXd inclusion_span(const Block& b, Span s);
 // Open ground of a pixel, m² (method.md §10): the pixel less its roofs (clamped at 0); where roof data is
 // missing (NaN), the pixel less `built`, the built share of its class (no class table: 0); the same
-// without a roof layer (has_roof false).
-inline double open_ground(double area, double built, double roof, bool has_roof) {
-    return has_roof ? std::max(area - (roof == roof ? roof : built), 0.0) : area - built;
+// without a roof layer (has_roof false). T: double, or Lanes (four pixels: sums_direct) — one definition.
+template <class T>
+T open_ground(double area, double built, T roof, bool has_roof) {
+    if (!has_roof) return T{} + (area - built);
+    const T open = area - (roof == roof ? roof : T{} + built);
+    return open < 0 ? T{} : open;  // std::max(open, 0.0)
 }
 // A pixel's land quantities (method.md §4, §6) from its class's constants (land: 1 for a class on land, 0
 // excluded or none), one definition for the column kernels and sums_direct: the theoretical land PV (H ×
 // pixel on land, kWh), the panel ground (open ground × the class's PV fraction, m²) and the open ground on
 // land (ground heat; × the class's borehole-field share gives the field).
-inline double land_theoretical_kwh(double H, double area, double land) { return H * area * land; }
-inline double land_panel_m2(double area, double built, double roof, bool has_roof, double pv_fraction, double land) {
+template <class T>
+T land_theoretical_kwh(T H, double area, double land) { return H * area * land; }
+template <class T>
+T land_panel_m2(double area, double built, T roof, bool has_roof, double pv_fraction, double land) {
     return open_ground(area, built, roof, has_roof) * pv_fraction * land;
 }
-inline double land_open_m2(double area, double built, double roof, bool has_roof, double land) {
+template <class T>
+T land_open_m2(double area, double built, T roof, bool has_roof, double land) {
     return open_ground(area, built, roof, has_roof) * land;
 }
 // Calls f(attributes, first, count) for each run of pixels of one class in cls[0, n) (class indices, -1
