@@ -19,16 +19,14 @@ inline double sum_wide(const double* a, int64_t n) {
     return s;
 }
 
-// Σ a·b in the same fixed order.
-inline double dot_wide(const double* a, const double* b, int64_t n) {
-    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; ++k) part[k] += a[i + k] * b[i + k];
-    double s = ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
-    for (; i < n; ++i) s += a[i] * b[i];
-    return s;
-}
+// Σ a and Σ a·b in one pass, each in sum_wide's order (partial k takes the elements i with i mod 8 = k), so
+// Σ a has sum_wide's bits: the two sums' sixteen partials are independent, so the adder's latency is hidden
+// twice as well as in two passes. Written with Lanes (below): GCC's own vector code for the two
+// reductions interleaved falls back to scalar additions.
+struct SumAndDot {
+    double sum, dot;
+};
+inline SumAndDot sum_and_dot_wide(const double* a, const double* b, int64_t n);
 
 // Σ round(value(i) / quantum) over i in [0, n), in quanta, each term rounded to the nearest whole number
 // of quanta (ties to even) by adding and subtracting 1.5 · 2^52 quanta: a multiple of the quantum is left,
@@ -71,6 +69,20 @@ struct PixelAt {
     double operator()(const double* p) const { return p[i]; }
     void put(double* p, double v) const { p[i] = v; }
 };
+
+inline SumAndDot sum_and_dot_wide(const double* a, const double* b, int64_t n) {
+    Lanes s_lo{}, s_hi{}, d_lo{}, d_hi{};  // partials 0-3 and 4-7
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const Lanes a_lo = LanesAt{i}(a), a_hi = LanesAt{i + 4}(a);
+        s_lo += a_lo, s_hi += a_hi;
+        d_lo += a_lo * LanesAt{i}(b), d_hi += a_hi * LanesAt{i + 4}(b);
+    }
+    const Lanes s4 = s_lo + s_hi, d4 = d_lo + d_hi;  // (p0 + p4), (p1 + p5), ...
+    double s = (s4[0] + s4[1]) + (s4[2] + s4[3]), d = (d4[0] + d4[1]) + (d4[2] + d4[3]);
+    for (; i < n; ++i) s += a[i], d += a[i] * b[i];
+    return {s, d};
+}
 
 // K sums in quanta in one pass over the layers, each term the quanta sum_quanta_of would add for it, so
 // the same sums. terms(at) gives the K terms of the pixels at() reads (std::array of Lanes or of double),

@@ -258,7 +258,7 @@ void RasterReader::weighted_sums(const Window& w, const Eigen::Ref<const Eigen::
                         break;
                     }
             const double* wp = weight + run.first + a;
-            const double sum_w = sum_wide(wp, end - a), sum_wt = dot_wide(wp, node_col_t_.data() + x, end - a);
+            const auto [sum_w, sum_wt] = sum_and_dot_wide(wp, node_col_t_.data() + x, end - a);
             const double A = sum_w - sum_wt, B = sum_wt;  // Σ w·(1 − tx), Σ w·tx
             const int64_t c00 = int64_t(run.line) * nodes_w_ + node_col_(x), c10 = c00 + nodes_w_;
             // Each node's weight per zone first; the bands once per node below, not once per stretch.
