@@ -2,9 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <vector>
 
+#include "../../src/io/crs.hpp"
 #include "../../src/io/pixel_mapper.hpp"
 #include "../test_support.hpp"
 
@@ -123,4 +126,33 @@ TEST_CASE("pixel mapper: a pixel maps to the same point in every window that hol
             ++compared;
         }
     CHECK(compared == 45 * 44);
+}
+
+TEST_CASE("pixel mapper: through a CRS change the lattice maps within 5 mm of the exact transform") {
+    // Pixel centres of 1 m and 0.5 m grids (EPSG:6677, nodes every 256 px: 256 m and 128 m) against PROJ's
+    // transform of each centre to degrees (EPSG:6668): source cells of 1e-6° (0.09 m east, 0.11 m north),
+    // so a millimetre is about 0.01 of a cell. The curvature bound d² tan φ / 2R is 3.7 mm at 256 m.
+    for (double res : {1.0, 0.5}) {
+        CAPTURE(res);
+        const GridSpec grid = grid_of({-10000, res, 0, -5000, 0, -res}, 700, 600, 6677);
+        const GridSpec degrees = grid_of({139.7, 1e-6, 0, 35.96, 0, -1e-6}, 100000, 100000, 6668);
+        const PixelMapper m(grid, degrees);
+        OGRSpatialReference a = srs_from_wkt(grid.crs_wkt), b = srs_from_wkt(degrees.crs_wkt);
+        std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&a, &b));
+        REQUIRE(ct);
+        const Window w{-3, 5, 650, 580};  // across two lattice columns and rows of nodes
+        Eigen::ArrayXd sx, sy;
+        m.map(w, sx, sy);
+        double worst_m = 0;
+        for (int r = 0; r < w.height; r += 7)
+            for (int c = 0; c < w.width; c += 5) {
+                double x = grid.centre_x(w.x0 + c, w.y0 + r), y = grid.centre_y(w.x0 + c, w.y0 + r);
+                REQUIRE(ct->Transform(1, &x, &y));
+                const double ex = (x - 139.7) / 1e-6, ey = (35.96 - y) / 1e-6;  // exact, in source cells
+                const int64_t i = int64_t(r) * w.width + c;
+                worst_m = std::max({worst_m, std::abs(sx(i) - ex) * 0.090, std::abs(sy(i) - ey) * 0.111});
+            }
+        CHECK(worst_m < 0.005);
+        CHECK(worst_m > 0);  // an interpolation, not the exact transform at every pixel
+    }
 }
