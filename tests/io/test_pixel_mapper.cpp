@@ -73,25 +73,27 @@ TEST_CASE("pixel mapper: cell runs are the floor of the map, through a CRS chang
         const GridSpec cells_grid = grid_of({139.7235, 0.005, 0, 35.9540, 0, -0.005}, 4, 2, 6668);
         check_runs_are_floor_of_map(PixelMapper(grid, cells_grid), 4, 2);
     }
-    SUBCASE("degrees on a 1 m grid: lattice cells of 64 px, crossed by cell edges that are found by halving") {
+    SUBCASE("degrees on a 1 m grid: lattice cells of 256 px, crossed by cell edges that are found by halving") {
         // The 1 m grid spans about 139.7225–139.7247 E, 35.9536–35.9549 N; 0.00005° cells are 4.5 × 5.6 px.
         const GridSpec fine = grid_of({-10000, 1, 0, -5000, 0, -1}, 200, 150, 6677);
         const GridSpec cells_grid = grid_of({139.7227, 0.00005, 0, 35.9547, 0, -0.00005}, 30, 20, 6668);
         check_runs_are_floor_of_map(PixelMapper(fine, cells_grid), 30, 20);
     }
-    SUBCASE("degrees on a 1 m grid: cells of 180 × 44 px, whose edges along the rows are found by row bands") {
-        // Cells wider than the 64 px lattice cells: a lattice cell crossed only by an edge that runs along
-        // the rows is one cell above the edge and one below, the rows of each found by binary search.
+    SUBCASE("degrees on a 1 m grid: cells of 361 × 44 px, whose edges along the rows are found by row bands") {
+        // Cells wider than the 256 px lattice cells: the first lattice cell (columns 0–255; the cells' one
+        // edge across the rows lies near column 336) is crossed only by edges that run along the rows, so it
+        // is one cell above each edge and one below, the rows of each found by binary search.
         const GridSpec fine = grid_of({-10000, 1, 0, -5000, 0, -1}, 400, 300, 6677);
-        const GridSpec cells_grid = grid_of({139.7223, 0.002, 0, 35.9551, 0, -0.0004}, 3, 8, 6668);
-        check_runs_are_floor_of_map(PixelMapper(fine, cells_grid), 3, 8);
+        const GridSpec cells_grid = grid_of({139.7222, 0.004, 0, 35.9551, 0, -0.0004}, 2, 8, 6668);
+        check_runs_are_floor_of_map(PixelMapper(fine, cells_grid), 2, 8);
     }
-    SUBCASE("degrees on a 1 m grid: cells of 45 × 222 px, whose edges across the rows are found by column bands") {
-        // Cells taller than the lattice cells: a lattice cell crossed only by an edge that runs across the
-        // rows is one cell left of the edge and one right, the columns of each found by binary search.
+    SUBCASE("degrees on a 1 m grid: cells of 45 × 444 px, whose edges across the rows are found by column bands") {
+        // Cells taller than the lattice cells and than the grid: every lattice cell is crossed only by edges
+        // that run across the rows, so it is one cell left of an edge and one right, the columns of each
+        // found by binary search.
         const GridSpec fine = grid_of({-10000, 1, 0, -5000, 0, -1}, 400, 300, 6677);
-        const GridSpec cells_grid = grid_of({139.7223, 0.0005, 0, 35.9551, 0, -0.002}, 10, 2, 6668);
-        check_runs_are_floor_of_map(PixelMapper(fine, cells_grid), 10, 2);
+        const GridSpec cells_grid = grid_of({139.7223, 0.0005, 0, 35.9551, 0, -0.004}, 10, 1, 6668);
+        check_runs_are_floor_of_map(PixelMapper(fine, cells_grid), 10, 1);
     }
     SUBCASE("same CRS: 25 m cells offset by 3.7 m") {
         const GridSpec cells_grid = grid_of({-9996.3, 25, 0, -5003.7, 0, -25}, 50, 40, 6677);
