@@ -19,15 +19,6 @@ inline double sum_wide(const double* a, int64_t n) {
     return s;
 }
 
-// Σ a and Σ a·b in one pass, each in sum_wide's order (partial k takes the elements i with i mod 8 = k), so
-// Σ a has sum_wide's bits: the two sums' sixteen partials are independent, so the adder's latency is hidden
-// twice as well as in two passes. Written with Lanes (below): GCC's own vector code for the two
-// reductions interleaved falls back to scalar additions.
-struct SumAndDot {
-    double sum, dot;
-};
-inline SumAndDot sum_and_dot_wide(const double* a, const double* b, int64_t n);
-
 // Σ round(value(i) / quantum) over i in [0, n), in quanta, each term rounded to the nearest whole number
 // of quanta (ties to even) by adding and subtracting 1.5 · 2^52 quanta: a multiple of the quantum is left,
 // and the sum of such multiples is exact while it stays below 2^53 quanta (the caller checks). So the
@@ -70,6 +61,13 @@ struct PixelAt {
     void put(double* p, double v) const { p[i] = v; }
 };
 
+// Σ a and Σ a·b in one pass, each in sum_wide's order (partial k takes the elements i with i mod 8 = k), so
+// Σ a has sum_wide's bits: the two sums' sixteen partials are independent, so the adder's latency is hidden
+// twice as well as in two passes. Written with Lanes: GCC's own vector code for the two
+// reductions interleaved falls back to scalar additions.
+struct SumAndDot {
+    double sum, dot;
+};
 inline SumAndDot sum_and_dot_wide(const double* a, const double* b, int64_t n) {
     Lanes s_lo{}, s_hi{}, d_lo{}, d_hi{};  // partials 0-3 and 4-7
     int64_t i = 0;
