@@ -6,7 +6,8 @@
 #include <numbers>
 #include <stdexcept>
 #include <string>
-#include <thread>
+
+#include "repot/parallel_for.hpp"
 
 namespace repot::solar {
 
@@ -124,21 +125,13 @@ double beam_ratio(double lat_deg, int month, double tilt_deg, double aspect_deg)
 
 TranspositionTable::TranspositionTable(double lat_deg, double albedo, int threads)
     : lat_deg_(lat_deg), albedo_(albedo), rb_(12 * kTiltSteps * kAspectSteps) {
-    // Months are independent and each writes its own entries: thread t takes months t, t + n, ...
-    auto months = [&](int first, int stride) {
-        for (int m = first; m < 12; m += stride) {
-            const DayGrid day(lat_deg, kMeanDayOfYear[m]);
-            for (int i = 0; i < kTiltSteps; ++i)
-                for (int j = 0; j < kAspectSteps; ++j)
-                    rb_[(static_cast<std::size_t>(i) * kAspectSteps + j) * 12 + m] =
-                        day.rb(i * kTiltStepDeg, j * kAspectStepDeg);
-        }
-    };
-    const int n = std::clamp(threads, 1, 12);
-    std::vector<std::thread> pool;
-    for (int t = 1; t < n; ++t) pool.emplace_back(months, t, n);
-    months(0, n);
-    for (auto& t : pool) t.join();
+    // Months are independent and each writes its own entries.
+    parallel_for(12, threads, [&](size_t m) {
+        const DayGrid day(lat_deg, kMeanDayOfYear[m]);
+        for (int i = 0; i < kTiltSteps; ++i)
+            for (int j = 0; j < kAspectSteps; ++j)
+                rb_[(static_cast<std::size_t>(i) * kAspectSteps + j) * 12 + m] = day.rb(i * kTiltStepDeg, j * kAspectStepDeg);
+    });
 }
 
 std::array<double, 12> TranspositionTable::rb_months(double tilt_deg, double aspect_deg) const {

@@ -5,14 +5,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
-#include <mutex>
-#include <thread>
 #include <cmath>
 
 #include "crs.hpp"
 #include "pixel_mapper.hpp"
 #include "repot/error.hpp"
+#include "repot/parallel_for.hpp"
 
 namespace repot {
 
@@ -202,27 +200,16 @@ void count_centres(RasterInput& in, const GridSpec& grid, int threads) {
     const int n = std::max(1, std::min<int>(threads, int(windows.size())));
     std::vector<std::vector<uint32_t>> partial(size_t(n), std::vector<uint32_t>(size_t(in.width) * in.height, 0));
     std::atomic<size_t> next{0};
-    std::exception_ptr error;
-    std::mutex mu;
-    auto work = [&](std::vector<uint32_t>& counts) {
-        try {
-            PixelMapper mapper(grid, in.grid());
-            std::vector<CellCount> cells;
-            for (size_t k = next++; k < windows.size(); k = next++) {
-                mapper.cell_counts(windows[k], in.width, in.height, cells);  // as RasterReader::read_nearest finds them
-                for (const CellCount& c : cells)
-                    if (c.cell >= 0) counts[size_t(c.cell)] += uint32_t(c.pixels);
-            }
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(mu);
-            if (!error) error = std::current_exception();
+    run_threads(n, [&](int t) {
+        PixelMapper mapper(grid, in.grid());
+        std::vector<CellCount> cells;
+        std::vector<uint32_t>& counts = partial[size_t(t)];
+        for (size_t k = next++; k < windows.size(); k = next++) {
+            mapper.cell_counts(windows[k], in.width, in.height, cells);  // as RasterReader::read_nearest finds them
+            for (const CellCount& c : cells)
+                if (c.cell >= 0) counts[size_t(c.cell)] += uint32_t(c.pixels);
         }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < n; ++t) pool.emplace_back(work, std::ref(partial[size_t(t)]));
-    work(partial[0]);
-    for (auto& t : pool) t.join();
-    if (error) std::rethrow_exception(error);
+    });
     for (int t = 1; t < n; ++t)
         for (size_t i = 0; i < partial[0].size(); ++i) partial[0][i] += partial[size_t(t)][i];
     in.centre_counts = std::make_shared<std::vector<uint32_t>>(std::move(partial[0]));

@@ -30,10 +30,11 @@ struct Zone {
 class ZoneSet {
 public:
     // Throws DataError for a missing file/layer/field, no CRS, duplicate or empty ids, a population
-    // that is not a number >= 0, and when no zone overlaps the grid.
-    static ZoneSet load(const ZoneSource& src, const GridSpec& grid) { return load(src, &grid); }
+    // that is not a number >= 0, and when no zone overlaps the grid. threads: how many measure the
+    // overlaps of neighbouring zones (the same warnings, in the same order, for any number).
+    static ZoneSet load(const ZoneSource& src, const GridSpec& grid, int threads = 1) { return load(src, &grid, threads); }
     // Without a grid (a run of table-based sources only): zones stay in their own CRS, none touches a grid.
-    static ZoneSet load(const ZoneSource& src, const GridSpec* grid);
+    static ZoneSet load(const ZoneSource& src, const GridSpec* grid, int threads = 1);
 
     const std::vector<Zone>& zones() const { return zones_; }
     const std::string& source_crs_wkt() const { return source_wkt_; }

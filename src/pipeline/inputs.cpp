@@ -137,7 +137,7 @@ Inputs open_inputs(const RunOptions& o) {
     if (!o.zone_population_field.empty() && o.waste_members.empty())
         throw UsageError("--zone-population-field needs --waste-members: it only shares union waste plants");
     in.zones = ZoneSet::load({o.zones, o.zones_layer, o.zone_id_field, o.zone_name_field, o.zone_population_field},
-                             grid ? &g : nullptr);
+                             grid ? &g : nullptr, o.threads);
     if (!grid)
         in.notes.push_back({"no_raster", "no raster and no --grid: only table-based sources (waste) are computed; "
                                          "pixel counts and areas are empty"});

@@ -325,3 +325,25 @@ TEST_CASE("zones: load errors") {
         CHECK(contains(msg, "communes"));
     }
 }
+
+TEST_CASE("zones: overlaps measured on several threads give the same warnings, in id order, by hand") {
+    // Squares of 100 m, y 1900..2000 unless told: "1" at x 1000..1100; "2" at x 1080..1180, 20 m × 100 m of
+    // it in "1" (2,000 m²); "3" at x 1000..1100, y 1990..2090, 100 m × 10 m in "1" (1,000 m²) and 20 m × 10 m
+    // in "2" (200 m²); "4" at x 1180..1280, beside "2" (a shared edge, no area).
+    ZoneFile f({{"1", "", "POLYGON ((1000 1900, 1100 1900, 1100 2000, 1000 2000, 1000 1900))"},
+                {"2", "", "POLYGON ((1080 1900, 1180 1900, 1180 2000, 1080 2000, 1080 1900))"},
+                {"3", "", "POLYGON ((1000 1990, 1100 1990, 1100 2090, 1000 2090, 1000 1990))"},
+                {"4", "", "POLYGON ((1180 1900, 1280 1900, 1280 2000, 1180 2000, 1180 1900))"}});
+    const ZoneSet one = ZoneSet::load(source(f), test_grid(), 1), three = ZoneSet::load(source(f), test_grid(), 3);
+    REQUIRE(one.overlaps().size() == 3);
+    CHECK(one.overlaps()[0].a == "1");
+    CHECK(one.overlaps()[0].b == "2");
+    CHECK(one.overlaps()[0].area_m2 == doctest::Approx(2000));
+    CHECK(one.overlaps()[1].b == "3");
+    CHECK(one.overlaps()[1].area_m2 == doctest::Approx(1000));
+    CHECK(one.overlaps()[2].a == "2");
+    CHECK(one.overlaps()[2].b == "3");
+    CHECK(one.overlaps()[2].area_m2 == doctest::Approx(200));
+    CHECK(three.warnings() == one.warnings());
+    CHECK(one.warnings().size() == 3);
+}
