@@ -18,4 +18,12 @@ inline Eigen::Index run_end(const Eigen::Ref<const Eigen::ArrayXi>& v, Eigen::In
     return end;
 }
 
+// Whether v[0, n) all equal v[0]: the differences OR-ed, with no early exit, so the loop vectorises (a
+// cheap test before run_end's search, for spans and stretches that mostly lie in one zone).
+inline bool all_equal(const int* __restrict v, Eigen::Index n) {
+    int diff = 0;
+    for (Eigen::Index i = 1; i < n; ++i) diff |= v[i] ^ v[0];
+    return diff == 0;
+}
+
 }  // namespace repot

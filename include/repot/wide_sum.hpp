@@ -88,10 +88,9 @@ inline SumAndDot sum_and_dot_wide(const double* a, const double* b, int64_t n) {
 // A layer read once for K sums, not K times — and the rounded terms add as integers: (term + shift)'s bit
 // pattern less the shift's is the term in quanta while the term stays within ±2^51 quanta (the shift's
 // binade, where neighbouring doubles are one quantum apart), and the vector unit's integer adders work
-// beside its floating-point ones (bench/direct_sums). The integer sums wrap modulo 2^64 and the shifts'
-// bits come off at the end. in_range: every term stayed in that binade — an OR of the sums' sign and
-// exponent bits; it catches larger terms, infinities and NaN (the terms here are areas and energies,
-// never negative).
+// beside its floating-point ones. The integer sums wrap modulo 2^64 and the shifts' bits come off at the
+// end. in_range: no term above that binade, infinite or NaN — an OR of the sums' sign and exponent bits
+// (a term below −2^51 quanta would pass unseen: the callers' terms are areas and energies, never negative).
 template <size_t K>
 struct FixedQuanta {
     std::array<int64_t, K> quanta;

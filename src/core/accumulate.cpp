@@ -91,7 +91,7 @@ void ZoneSums::add_quanta(int slot, Q q, int64_t quanta) {
 void ZoneSums::add_repeated(int slot, Q q, double value, int64_t n) {
     if (slot < 0 || slot > zones_) throw std::out_of_range("zone index out of range");
     touch(slot);
-    fixed_[size_t(slot) * q_count + q] += __int128(checked_quanta(sum_quanta(&value, 1, quantum_[size_t(q)]))) * n;
+    fixed_[size_t(slot) * q_count + q] += __int128(repeated_quanta(q, value, 1)) * n;  // n may exceed a span
 }
 
 void ZoneSums::add_class_pixels(int slot, int k, int64_t n) {

@@ -11,6 +11,7 @@
 
 #include "repot/error.hpp"
 #include "repot/gather.hpp"
+#include "repot/run_end.hpp"
 #include "repot/wide_sum.hpp"
 
 namespace repot {
@@ -225,15 +226,6 @@ void RasterReader::interpolate_cells(const Window& w, const Eigen::ArrayXi& pixe
     }
 }
 
-namespace {
-// Whether v[0, n) all equal v[0] (n ≥ 1): the differences OR-ed, with no early exit, so it vectorises.
-bool same_value(const int* __restrict v, int n) {
-    int diff = 0;
-    for (int i = 1; i < n; ++i) diff |= v[i] ^ v[0];
-    return diff == 0;
-}
-}  // namespace
-
 void RasterReader::weighted_sums(const Window& w, const Eigen::Ref<const Eigen::ArrayXi>& pixels, const double* weight,
                                  const int* zone, const Eigen::ArrayXXd& cells, std::vector<double>& out,
                                  std::vector<int>& zones) {
@@ -251,7 +243,7 @@ void RasterReader::weighted_sums(const Window& w, const Eigen::Ref<const Eigen::
             const int x = run.x + a;
             const int z = zone[run.first + a];
             int end = std::min(run.len, node_col_run_end_(x) - run.x);
-            if (!same_value(zone + run.first + a, end - a))  // mostly one zone: a vectorised test first
+            if (!all_equal(zone + run.first + a, end - a))  // mostly one zone: a vectorised test first
                 for (int b = a + 1; b < end; ++b)
                     if (zone[run.first + b] != z) {
                         end = b;

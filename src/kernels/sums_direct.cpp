@@ -1,7 +1,8 @@
 // A span's sums without columns (kernels.hpp, sums_direct): for a run of roof and GHI, with or without
 // land use — the shape of most surveys and of the benchmark — writing ~20 columns and reading them back
-// cost more than the arithmetic (bench/direct_sums: 1.7 against 0.93 ns per pixel).
+// cost more than the arithmetic (bench/direct_sums: 1.9–2.0 against 0.78–0.83 ns per pixel).
 #include "repot/kernels.hpp"
+#include "repot/run_end.hpp"
 
 namespace repot {
 
@@ -14,14 +15,6 @@ Counts count_values(const double* __restrict R, const double* __restrict H, Eige
     int64_t roof = 0, ghi = 0, positive = 0;
     for (Eigen::Index i = 0; i < n; ++i) roof += R[i] == R[i], ghi += H[i] == H[i], positive += R[i] > 0;
     return {roof, ghi, positive};
-}
-
-// Whether zone[0, n) holds one value (an integer reduction: the loop vectorises; run_end's search
-// costs a tenth of the sums).
-bool one_zone(const int* __restrict zone, Eigen::Index n) {
-    int diff = 0;
-    for (Eigen::Index i = 0; i < n; ++i) diff |= zone[i] ^ zone[0];
-    return diff == 0;
 }
 
 // Adds one sum in quanta to several equal quantities of a zone slot (plan_equal_columns' copies).
@@ -92,15 +85,16 @@ void roof_sums(const Block& b, Span s, int slot, int64_t roof_px, ZoneSums& sums
                  *H_plane = b.roof_plane_year.data() + s.offset;
     for (Q q : {q_pixels, q_roof_valid_px, q_ghi_valid_px, q_roof_pv_px}) add_to(sums, slot, {q}, sums.count_quanta(q, n));
     for (Q q : {q_roof_px, q_roof_face_px}) add_to(sums, slot, {q}, sums.count_quanta(q, roof_px));
-    constexpr std::array<Q, 4> roof = {q_roof_area_m2, q_ghi_sum_kwh_m2, q_roof_theoretical_kwh, q_roof_plane_kwh};
-    auto terms = [=](auto at) {
+    constexpr auto columns = [] {
+        if constexpr (kGround)
+            return std::array{q_roof_area_m2, q_ghi_sum_kwh_m2, q_roof_theoretical_kwh, q_roof_plane_kwh, q_ground_open_m2};
+        else return std::array{q_roof_area_m2, q_ghi_sum_kwh_m2, q_roof_theoretical_kwh, q_roof_plane_kwh};
+    }();
+    const auto quanta = sums.pixel_quanta(columns, n, [=](auto at) {
         const auto r = at(R), h = at(H);
         if constexpr (kGround) return std::array{r, h, h * r, r * at(H_plane), open_ground(area, 0.0, r, true)};
         else return std::array{r, h, h * r, r * at(H_plane)};
-    };
-    std::array<int64_t, kGround ? 5 : 4> quanta;
-    if constexpr (kGround) quanta = sums.pixel_quanta(std::array{roof[0], roof[1], roof[2], roof[3], q_ground_open_m2}, n, terms);
-    else quanta = sums.pixel_quanta(roof, n, terms);
+    });
     add_to(sums, slot, {q_roof_area_m2, q_eligible_roof_m2}, quanta[0]);
     add_to(sums, slot, {q_ghi_sum_kwh_m2}, quanta[1]);
     add_to(sums, slot, {q_roof_theoretical_kwh}, quanta[2]);
@@ -131,7 +125,7 @@ bool sums_direct(const Block& b, Span s, const LandUseTable* classes, ZoneSums& 
     if (classes) panel.resize(n);
     // Zone by zone: a span mostly lies in one (a window filled by one zone is one run).
     const Eigen::Ref<const Eigen::ArrayXi> zone = b.zone.segment(s.offset, n);
-    const bool single = one_zone(zone.data(), n);
+    const bool single = all_equal(zone.data(), n);
     for (Eigen::Index a = 0; a < n;) {
         const Eigen::Index end = single ? n : run_end(zone, a);
         const Span run{s.offset + a, end - a};

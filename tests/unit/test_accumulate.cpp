@@ -203,3 +203,12 @@ TEST_CASE("ZoneSums::pixel_quanta of several columns: the quanta of one column e
     CHECK_THROWS_AS(s.pixel_quanta(std::array{q_roof_area_m2}, 1, [&](auto at) { return std::array{at(huge)}; }),
                     std::overflow_error);
 }
+
+TEST_CASE("all_equal: whether a run of zone indices holds one value") {
+    const int same[5] = {3, 3, 3, 3, 3}, last_differs[5] = {3, 3, 3, 3, 4}, first_differs[5] = {2, 3, 3, 3, 3};
+    CHECK(all_equal(same, 5));
+    CHECK_FALSE(all_equal(last_differs, 5));
+    CHECK_FALSE(all_equal(first_differs, 5));
+    CHECK(all_equal(last_differs, 4));  // the first four
+    CHECK(all_equal(first_differs, 1));
+}
